@@ -7,6 +7,7 @@ when used, so ``amplitude-ai status`` never loads libcst or mcp. Every target is
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 
@@ -32,7 +33,17 @@ def _usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:  # output piped into `head` and the like
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return 0
+
+
+def _dispatch(args: list[str]) -> int:
     if not args:
         from .guide import print_agent_prompt
 
