@@ -1,0 +1,886 @@
+"""Shared machinery for provider wrappers.
+
+Every provider module (``openai.py``, ``anthropic.py``, ...) builds on four pieces here:
+
+``pop_call_options(kwargs)``
+    Removes the per-call keyword arguments (``amplitude_user_id``, ``amplitude_session_id``,
+    ``amplitude_trace_id``, ``amplitude_event_properties``, ``amplitude_groups``) from a call's
+    kwargs before the vendor SDK sees them and returns them as a :class:`CallOptions`.
+
+:class:`Tracker`
+    One per wrapped client. ``tracker.start(request, options)`` opens a :class:`CallRecord` for one
+    model call. The record resolves identity (per-call kwargs > active ``SessionContext`` > client
+    defaults from ``wrap(..., user_id=)`` > a per-process device id with a one-time warning),
+    emits ``[Agent] User Message`` for the request's last user input right away, and emits the
+    ``[Agent] AI Response`` (or ``[Agent] Embedding``) exactly once when ``record.finish(...)`` is
+    called. Events always go through ``coerce_ai(amplitude).track_*`` (the one event path); this
+    module never builds event properties itself.
+
+:class:`LLMRequest` / :class:`LLMResult`
+    The provider-neutral description of one call: what was asked (model, last user input, system
+    prompt, tool definitions, sampling settings, streaming) and what came back (text, tokens incl.
+    reasoning and cache tokens, finish reason, tool calls, reasoning content, embedding size).
+    Provider modules only translate their SDK's shapes into these two records.
+
+:class:`TrackedStream` / :class:`AsyncTrackedStream`
+    Transparent proxies around an SDK stream. Iteration, ``next()``, ``with`` / ``async with``,
+    ``close()`` / ``aclose()`` and every other attribute (``.response``, ``.get_final_completion()``,
+    ...) behave like the wrapped stream; ``isinstance(proxy, openai.Stream)`` still holds. Each item
+    is handed to an ``on_item`` callback (which may hide an item from the caller, e.g. a usage-only
+    chunk the wrapper asked for); the record is finished exactly once whether the stream is
+    exhausted, closed early, broken out of, fails, or is garbage-collected.
+
+``run_sync`` / ``run_async``
+    Wrap one SDK invocation: start the record, call the SDK, finish the record from the response
+    (or wrap the returned stream), record provider exceptions as an error event and re-raise them
+    unchanged. Telemetry failures are logged, never raised into the caller.
+
+Patching: each provider module exposes ``PATCH_TARGETS`` — a list of :class:`PatchTarget`
+(``patch()`` name, vendor module, attribute, our replacement class). ``amplitude_ai.patching``
+reads those tables; adding a provider means adding entries in its own module.
+
+Usage example (a hypothetical provider whose SDK returns ``resp.text`` / ``resp.usage``)::
+
+    from amplitude_ai.providers._base import (
+        LLMRequest, LLMResult, Tracker, pop_call_options, run_sync, last_user_text,
+    )
+
+    class Acme(acme.Client):
+        def __init__(self, *args, amplitude=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._amplitude_tracker = Tracker(amplitude, provider="acme")
+
+        def generate(self, **kwargs):
+            options = pop_call_options(kwargs)            # amplitude_* kwargs removed here
+            request = LLMRequest(
+                model=kwargs.get("model"),
+                user_input=last_user_text(kwargs.get("messages")),
+                temperature=kwargs.get("temperature"),
+                is_streaming=bool(kwargs.get("stream")),
+            )
+            return run_sync(
+                self._amplitude_tracker, request, options,
+                lambda: super(Acme, self).generate(**kwargs),
+                parse_response=lambda resp: LLMResult(
+                    output_text=resp.text,
+                    input_tokens=resp.usage.input, output_tokens=resp.usage.output,
+                ),
+                # for streams: return a per-call accumulator (see StreamAccumulator)
+                stream_accumulator=None,
+            )
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+import time
+import uuid
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger("amplitude_ai")
+
+# ---------------------------------------------------------------------------------------------
+# per-call options
+# ---------------------------------------------------------------------------------------------
+
+CALL_OPTION_KWARGS = (
+    "amplitude_user_id",
+    "amplitude_session_id",
+    "amplitude_trace_id",
+    "amplitude_event_properties",
+    "amplitude_groups",
+)
+
+
+@dataclass
+class CallOptions:
+    """The ``amplitude_*`` keyword arguments of one call (``None`` = not given)."""
+
+    user_id: str | None = None
+    session_id: str | None = None
+    trace_id: str | None = None
+    event_properties: dict[str, Any] | None = None
+    groups: dict[str, Any] | None = None
+
+    def merged_over(self, defaults: CallOptions | None) -> CallOptions:
+        """These options, with gaps filled from ``defaults`` (e.g. ``wrap(..., user_id=)``)."""
+        if defaults is None:
+            return self
+        props = None
+        if defaults.event_properties or self.event_properties:
+            props = {**(defaults.event_properties or {}), **(self.event_properties or {})}
+        groups = None
+        if defaults.groups or self.groups:
+            groups = {**(defaults.groups or {}), **(self.groups or {})}
+        return CallOptions(
+            user_id=self.user_id if self.user_id is not None else defaults.user_id,
+            session_id=self.session_id if self.session_id is not None else defaults.session_id,
+            trace_id=self.trace_id if self.trace_id is not None else defaults.trace_id,
+            event_properties=props,
+            groups=groups,
+        )
+
+
+_EMPTY_OPTIONS = CallOptions()
+
+
+def pop_call_options(kwargs: dict[str, Any]) -> CallOptions:
+    """Remove the ``amplitude_*`` kwargs from ``kwargs`` (in place) and return them."""
+    if not kwargs:
+        return _EMPTY_OPTIONS
+    # fast path: most calls carry none of them
+    for name in CALL_OPTION_KWARGS:
+        if name in kwargs:
+            break
+    else:
+        carried = kwargs.get("extra_headers")
+        if carried and OPTIONS_HEADER in carried:
+            return _take_carried(kwargs)
+        return _EMPTY_OPTIONS
+    return CallOptions(
+        user_id=kwargs.pop("amplitude_user_id", None),
+        session_id=kwargs.pop("amplitude_session_id", None),
+        trace_id=kwargs.pop("amplitude_trace_id", None),
+        event_properties=kwargs.pop("amplitude_event_properties", None),
+        groups=kwargs.pop("amplitude_groups", None),
+    )
+
+
+# --- carrying options through SDK helpers (Stainless SDKs: openai, anthropic) -----------------
+# SDK helpers such as ``chat.completions.stream()`` or ``with_raw_response`` call the resource
+# method again, with fixed signatures. To carry the popped options through them, a wrapper can
+# put them into ``extra_headers`` under OPTIONS_HEADER as a ``str`` subclass holding the options;
+# the client's request hook takes it out again (``take_options_from_headers``) before anything is
+# sent, so it never reaches the network.
+
+OPTIONS_HEADER = "x-amplitude-ai-call-options"
+
+
+class _OptionsToken(str):
+    __slots__ = ("options",)
+    options: CallOptions
+
+
+def carry_options(kwargs: dict[str, Any], options: CallOptions) -> dict[str, Any]:
+    """Put ``options`` into ``kwargs['extra_headers']`` (a new dict; the caller's is untouched)."""
+    if options is _EMPTY_OPTIONS:
+        return kwargs
+    token = _OptionsToken("")
+    token.options = options
+    headers = dict(kwargs.get("extra_headers") or {})
+    headers[OPTIONS_HEADER] = token
+    kwargs["extra_headers"] = headers
+    return kwargs
+
+
+def _take_carried(kwargs: dict[str, Any]) -> CallOptions:
+    headers = dict(kwargs["extra_headers"])
+    token = headers.pop(OPTIONS_HEADER)
+    kwargs["extra_headers"] = headers or None
+    return getattr(token, "options", _EMPTY_OPTIONS)
+
+
+def take_options_from_headers(headers: Mapping[str, Any] | None) -> tuple[CallOptions, Mapping[str, Any] | None]:
+    """Split a request's header mapping into (carried options, headers without the carrier)."""
+    if not headers or OPTIONS_HEADER not in headers:
+        return _EMPTY_OPTIONS, headers
+    rest = {k: v for k, v in headers.items() if k != OPTIONS_HEADER}
+    return getattr(headers[OPTIONS_HEADER], "options", _EMPTY_OPTIONS), rest
+
+
+# ---------------------------------------------------------------------------------------------
+# the normalized request / result records
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LLMRequest:
+    """What one model call asked for, in provider-neutral terms."""
+
+    model: str | None = None
+    kind: str = "chat"  # "chat" -> [Agent] AI Response, "embedding" -> [Agent] Embedding
+    user_input: str | None = None  # text of the LAST message when it is a user message, else None
+    system_prompt: str | None = None
+    tool_definitions: list[Any] | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    max_output_tokens: int | None = None
+    is_streaming: bool = False
+
+
+@dataclass
+class LLMResult:
+    """What one model call returned (all optional; fill what the provider reports)."""
+
+    model: str | None = None  # the model the provider says it used (falls back to the request's)
+    output_text: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    total_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    cache_read_tokens: int | None = None
+    cache_creation_tokens: int | None = None
+    finish_reason: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    reasoning_content: str | None = None
+    embedding_dimensions: int | None = None
+
+
+class StreamAccumulator:
+    """Base for a per-call stream accumulator. Provider modules subclass it.
+
+    ``add(item)`` sees every item the SDK yields (before the caller) and returns ``False`` to hide
+    the item from the caller; ``result()`` builds the :class:`LLMResult` from what was seen.
+    ``add`` may raise: the proxy logs it and keeps delivering items.
+    """
+
+    def add(self, item: Any) -> bool:  # pragma: no cover - interface
+        return True
+
+    def result(self) -> LLMResult:  # pragma: no cover - interface
+        return LLMResult()
+
+
+# ---------------------------------------------------------------------------------------------
+# identity
+# ---------------------------------------------------------------------------------------------
+
+_PROCESS_DEVICE_ID = f"amplitude-ai-{uuid.uuid4()}"
+_anonymous_warned = False
+
+
+def process_device_id() -> str:
+    """The device id used for calls with no user id anywhere (stable for this process)."""
+    return _PROCESS_DEVICE_ID
+
+
+def _warn_anonymous_once() -> None:
+    global _anonymous_warned
+    if not _anonymous_warned:
+        _anonymous_warned = True
+        logger.warning(
+            "amplitude-ai: an LLM call ran outside any session and without amplitude_user_id; "
+            "its events are sent with the process device id %s. Open a session "
+            "(agent.session(user_id=...)) or pass amplitude_user_id=... to attribute calls to users. "
+            "(This warning is shown once.)",
+            _PROCESS_DEVICE_ID,
+        )
+
+
+def _active_context() -> Any:
+    try:
+        from ..context import get_active_context
+
+        return get_active_context()
+    except Exception:  # context module missing or failing: treat as no session
+        return None
+
+
+def _is_agent_source(ctx: Any) -> bool:
+    if ctx is None:
+        return False
+    return bool(getattr(ctx, "parent_agent_id", None) or getattr(ctx, "run_as", None))
+
+
+# ---------------------------------------------------------------------------------------------
+# tracker and call record
+# ---------------------------------------------------------------------------------------------
+
+
+def _coerce(amplitude: Any) -> Any:
+    from ..client import coerce_ai
+
+    return coerce_ai(amplitude)
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+class Tracker:
+    """Per-client tracking state: where events go, which provider this is, client defaults."""
+
+    __slots__ = ("amplitude", "provider", "defaults", "track_user_messages", "__weakref__")
+
+    def __init__(
+        self,
+        amplitude: Any = None,
+        *,
+        provider: str,
+        defaults: CallOptions | None = None,
+        track_user_messages: bool = True,
+    ) -> None:
+        self.amplitude = amplitude  # AmplitudeAI, amplitude.Amplitude or None (process default)
+        self.provider = provider
+        self.defaults = defaults
+        self.track_user_messages = track_user_messages
+
+    def ai(self) -> Any:
+        return _coerce(self.amplitude)
+
+    def with_provider(self, provider: str) -> Tracker:
+        return Tracker(
+            self.amplitude, provider=provider, defaults=self.defaults, track_user_messages=self.track_user_messages
+        )
+
+    def start(self, request: LLMRequest, options: CallOptions = _EMPTY_OPTIONS) -> CallRecord:
+        """Open the record of one call (emits the user message). Never raises."""
+        return CallRecord(self, request, options)
+
+    def propagation_headers(self) -> dict[str, str] | None:
+        """Trace headers to add to an outgoing call when ``AIConfig(propagate_context=True)``."""
+        try:
+            ai = self.ai()
+            config = getattr(ai, "config", None)
+            if not getattr(config, "propagate_context", False):
+                return None
+            from ..propagation import inject_context
+
+            return dict(inject_context({}))
+        except Exception:
+            logger.debug("amplitude-ai: could not build propagation headers", exc_info=True)
+            return None
+
+
+class CallRecord:
+    """One model call in flight. ``finish`` emits its event exactly once; it never raises."""
+
+    __slots__ = (
+        "tracker",
+        "request",
+        "identity",
+        "context",
+        "started",
+        "ttfb_ms",
+        "_done",
+        "_lock",
+        "_agent_source",
+    )
+
+    def __init__(self, tracker: Tracker, request: LLMRequest, options: CallOptions) -> None:
+        self.tracker = tracker
+        self.request = request
+        self.started = time.perf_counter()
+        self.ttfb_ms: float | None = None
+        self._done = False
+        self._lock = threading.Lock()
+        # the caller's context, so a stream finished elsewhere (another task, GC) still
+        # reports the session it was started in
+        self.context = contextvars.copy_context()
+        self.identity: dict[str, Any] = {}
+        self._agent_source = False
+        try:
+            self._resolve_identity(options)
+            if tracker.track_user_messages and request.kind == "chat" and request.user_input:
+                self._emit_user_message()
+        except Exception:
+            logger.warning("amplitude-ai: failed to record the user message", exc_info=True)
+
+    # -- identity -------------------------------------------------------------------------
+    def _resolve_identity(self, options: CallOptions) -> None:
+        options = options.merged_over(self.tracker.defaults)
+        ctx = _active_context()
+        user_id = options.user_id
+        if user_id is None and ctx is not None:
+            user_id = getattr(ctx, "user_id", None)
+        ident: dict[str, Any] = {}
+        if options.user_id is not None:
+            ident["user_id"] = options.user_id
+        elif user_id is None:
+            ident["device_id"] = _PROCESS_DEVICE_ID
+            _warn_anonymous_once()
+        if options.session_id is not None:
+            ident["session_id"] = options.session_id
+        if options.trace_id is not None:
+            ident["trace_id"] = options.trace_id
+        if options.event_properties:
+            ident["event_properties"] = options.event_properties
+        if options.groups:
+            ident["groups"] = options.groups
+        self.identity = ident
+        self._agent_source = _is_agent_source(ctx)
+
+    def _emit_user_message(self) -> None:
+        ai = self.tracker.ai()
+        ai.track_user_message(
+            content=self.request.user_input,
+            message_source="agent" if self._agent_source else "user",
+            **self.identity,
+        )
+
+    # -- timing ---------------------------------------------------------------------------
+    def mark_first_token(self) -> None:
+        if self.ttfb_ms is None:
+            self.ttfb_ms = (time.perf_counter() - self.started) * 1000.0
+
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    # -- finishing ------------------------------------------------------------------------
+    def finish(self, result: LLMResult | None = None, error: BaseException | None = None) -> None:
+        """Emit the response/embedding event (first call only). Never raises."""
+        if self._done:
+            return
+        with self._lock:
+            if self._done:
+                return
+            self._done = True
+        latency_ms = (time.perf_counter() - self.started) * 1000.0
+        try:
+            self.context.run(self._emit, result or LLMResult(), error, latency_ms)
+        except RuntimeError:
+            # the captured context is entered right now (re-entrant finish): emit in the current one
+            try:
+                self._emit(result or LLMResult(), error, latency_ms)
+            except Exception:
+                logger.warning("amplitude-ai: failed to record an LLM call", exc_info=True)
+        except Exception:
+            logger.warning("amplitude-ai: failed to record an LLM call", exc_info=True)
+
+    def _emit(self, result: LLMResult, error: BaseException | None, latency_ms: float) -> None:
+        req = self.request
+        ai = self.tracker.ai()
+        model = result.model or req.model
+        error_fields: dict[str, Any] = {}
+        if error is not None:
+            error_fields = {"is_error": True, "error_message": _error_message(error)}
+        if req.kind == "embedding":
+            ai.track_embedding(
+                model=model,
+                provider=self.tracker.provider,
+                latency_ms=latency_ms,
+                **_drop_none({"input_tokens": result.input_tokens, "dimensions": result.embedding_dimensions}),
+                **error_fields,
+                **self.identity,
+            )
+            return
+        fields = _drop_none(
+            {
+                "input_tokens": result.input_tokens,
+                "output_tokens": result.output_tokens,
+                "total_tokens": result.total_tokens
+                if result.total_tokens is not None
+                else _sum_tokens(result.input_tokens, result.output_tokens),
+                "reasoning_tokens": result.reasoning_tokens,
+                "cache_read_tokens": result.cache_read_tokens,
+                "cache_creation_tokens": result.cache_creation_tokens,
+                "finish_reason": result.finish_reason,
+                "tool_calls": result.tool_calls or None,
+                "reasoning_content": result.reasoning_content or None,
+                "system_prompt": req.system_prompt,
+                "tool_definitions": req.tool_definitions or None,
+                "temperature": req.temperature,
+                "top_p": req.top_p,
+                "max_output_tokens": req.max_output_tokens,
+                "ttfb_ms": self.ttfb_ms if req.is_streaming else None,
+            }
+        )
+        ai.track_ai_message(
+            content=result.output_text or "",
+            model=model,
+            provider=self.tracker.provider,
+            latency_ms=latency_ms,
+            is_streaming=req.is_streaming,
+            **fields,
+            **error_fields,
+            **self.identity,
+        )
+
+
+def _sum_tokens(a: int | None, b: int | None) -> int | None:
+    if a is None and b is None:
+        return None
+    return (a or 0) + (b or 0)
+
+
+def _error_message(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return text[:1000]
+
+
+# ---------------------------------------------------------------------------------------------
+# running one SDK invocation
+# ---------------------------------------------------------------------------------------------
+
+
+def _safe(fn: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except Exception:
+        logger.warning("amplitude-ai: failed to read an LLM response", exc_info=True)
+        return None
+
+
+def run_sync(
+    tracker: Tracker,
+    request: LLMRequest,
+    options: CallOptions,
+    invoke: Callable[[], Any],
+    *,
+    parse_response: Callable[[Any], LLMResult | None],
+    stream_accumulator: Callable[[], StreamAccumulator] | None = None,
+    is_stream: Callable[[Any], bool] | None = None,
+) -> Any:
+    """Call the SDK once, tracked. Returns exactly what the SDK returned (streams proxied).
+
+    ``is_stream(response)`` decides whether the response is a stream (default:
+    ``request.is_streaming``); streams are wrapped in :class:`TrackedStream` fed to a fresh
+    ``stream_accumulator()``.
+    """
+    record = tracker.start(request, options)
+    try:
+        response = invoke()
+    except BaseException as exc:
+        record.finish(None, exc)
+        raise
+    streaming = is_stream(response) if is_stream is not None else request.is_streaming
+    if streaming and stream_accumulator is not None:
+        acc = _safe(stream_accumulator)
+        if acc is not None:
+            return TrackedStream(response, record, acc)
+    record.finish(_safe(parse_response, response))
+    return response
+
+
+async def run_async(
+    tracker: Tracker,
+    request: LLMRequest,
+    options: CallOptions,
+    invoke: Callable[[], Any],
+    *,
+    parse_response: Callable[[Any], LLMResult | None],
+    stream_accumulator: Callable[[], StreamAccumulator] | None = None,
+    is_stream: Callable[[Any], bool] | None = None,
+) -> Any:
+    """Async twin of :func:`run_sync`: ``invoke()`` returns an awaitable."""
+    record = tracker.start(request, options)
+    try:
+        response = await invoke()
+    except BaseException as exc:
+        record.finish(None, exc)
+        raise
+    streaming = is_stream(response) if is_stream is not None else request.is_streaming
+    if streaming and stream_accumulator is not None:
+        acc = _safe(stream_accumulator)
+        if acc is not None:
+            return AsyncTrackedStream(response, record, acc)
+    record.finish(_safe(parse_response, response))
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# stream proxies
+# ---------------------------------------------------------------------------------------------
+
+
+def _finish_from_accumulator(record: CallRecord, acc: StreamAccumulator, error: BaseException | None = None) -> None:
+    if record.done:
+        return
+    result = _safe(acc.result)
+    record.finish(result, error)
+
+
+class _ProxyBase:
+    """Attribute pass-through shared by the sync and async proxies."""
+
+    __slots__ = ("_amp_stream", "_amp_record", "_amp_acc", "_amp_finalizer", "_amp_iter", "__weakref__")
+
+    def __init__(self, stream: Any, record: CallRecord, acc: StreamAccumulator) -> None:
+        object.__setattr__(self, "_amp_stream", stream)
+        object.__setattr__(self, "_amp_record", record)
+        object.__setattr__(self, "_amp_acc", acc)
+        object.__setattr__(self, "_amp_iter", None)
+        # garbage-collected before it was exhausted or closed: record what we saw
+        object.__setattr__(self, "_amp_finalizer", weakref.finalize(self, _finish_from_accumulator, record, acc))
+
+    # isinstance(proxy, openai.Stream) keeps working
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # noqa: D105
+        return type(self._amp_stream)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._amp_stream, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._amp_stream, name, value)
+
+    def __repr__(self) -> str:
+        return repr(self._amp_stream)
+
+    def _amp_finish(self, error: BaseException | None = None) -> None:
+        record = self._amp_record
+        if not record.done:
+            _finish_from_accumulator(record, self._amp_acc, error)
+        self._amp_finalizer.detach()
+
+    def _amp_seen(self, item: Any) -> bool:
+        record = self._amp_record
+        if record.ttfb_ms is None:
+            record.mark_first_token()
+        try:
+            return self._amp_acc.add(item) is not False
+        except Exception:
+            logger.warning("amplitude-ai: failed to read a stream item", exc_info=True)
+            return True
+
+
+class TrackedStream(_ProxyBase):
+    """A sync stream that records its call exactly once (see module docstring)."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> TrackedStream:
+        return self
+
+    def __next__(self) -> Any:
+        it = self._amp_iter
+        if it is None:
+            it = iter(self._amp_stream)
+            object.__setattr__(self, "_amp_iter", it)
+        while True:
+            try:
+                item = next(it)
+            except StopIteration:
+                self._amp_finish()
+                raise
+            except BaseException as exc:
+                self._amp_finish(exc)
+                raise
+            if self._amp_seen(item):
+                return item
+
+    def __enter__(self) -> TrackedStream:
+        enter = getattr(self._amp_stream, "__enter__", None)
+        if enter is not None:
+            enter()
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+        try:
+            exit_ = getattr(self._amp_stream, "__exit__", None)
+            return exit_(exc_type, exc, tb) if exit_ is not None else None
+        finally:
+            self._amp_finish()
+
+    def close(self) -> Any:
+        try:
+            close = getattr(self._amp_stream, "close", None)
+            return close() if close is not None else None
+        finally:
+            self._amp_finish()
+
+
+class AsyncTrackedStream(_ProxyBase):
+    """An async stream that records its call exactly once (see module docstring)."""
+
+    __slots__ = ()
+
+    def __aiter__(self) -> AsyncTrackedStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        it = self._amp_iter
+        if it is None:
+            it = self._amp_stream.__aiter__()
+            object.__setattr__(self, "_amp_iter", it)
+        while True:
+            try:
+                item = await it.__anext__()
+            except StopAsyncIteration:
+                self._amp_finish()
+                raise
+            except BaseException as exc:
+                self._amp_finish(exc)
+                raise
+            if self._amp_seen(item):
+                return item
+
+    async def __aenter__(self) -> AsyncTrackedStream:
+        enter = getattr(self._amp_stream, "__aenter__", None)
+        if enter is not None:
+            await enter()
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+        try:
+            exit_ = getattr(self._amp_stream, "__aexit__", None)
+            return (await exit_(exc_type, exc, tb)) if exit_ is not None else None
+        finally:
+            self._amp_finish()
+
+    async def close(self) -> Any:
+        try:
+            close = getattr(self._amp_stream, "close", None)
+            if close is None:
+                close = getattr(self._amp_stream, "aclose", None)
+            if close is None:
+                return None
+            out = close()
+            if hasattr(out, "__await__"):
+                out = await out
+            return out
+        finally:
+            self._amp_finish()
+
+    async def aclose(self) -> Any:
+        try:
+            aclose = getattr(self._amp_stream, "aclose", None)
+            if aclose is None:
+                aclose = getattr(self._amp_stream, "close", None)
+            if aclose is None:
+                return None
+            out = aclose()
+            if hasattr(out, "__await__"):
+                out = await out
+            return out
+        finally:
+            self._amp_finish()
+
+
+# ---------------------------------------------------------------------------------------------
+# message helpers shared by providers
+# ---------------------------------------------------------------------------------------------
+
+
+def text_of(content: Any) -> str | None:
+    """Plain text of a message ``content``: a string, or a list of text parts/blocks."""
+    if content is None:
+        return None
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Iterable) and not isinstance(content, (bytes, Mapping)):
+        parts: list[str] = []
+        for part in content:
+            if isinstance(part, str):
+                parts.append(part)
+                continue
+            text = part.get("text") if isinstance(part, Mapping) else getattr(part, "text", None)
+            if isinstance(text, str):
+                parts.append(text)
+        return "\n".join(parts) if parts else None
+    if isinstance(content, Mapping):
+        text = content.get("text")
+        return text if isinstance(text, str) else None
+    return None
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def last_user_text(messages: Any, *, role_key: str = "role", user_role: str = "user") -> str | None:
+    """Text of the last message if it is a user message; ``None`` otherwise.
+
+    A call whose last message is a tool result or an assistant turn (an agent loop continuing)
+    has no new user input, so no ``[Agent] User Message`` is emitted for it.
+    """
+    if messages is None:
+        return None
+    if isinstance(messages, str):
+        return messages
+    try:
+        seq = list(messages) if not isinstance(messages, list) else messages
+    except TypeError:
+        return None
+    if not seq:
+        return None
+    last = seq[-1]
+    if isinstance(last, str):
+        return last
+    if _get(last, role_key) != user_role:
+        return None
+    return text_of(_get(last, "content"))
+
+
+def first_text_with_role(messages: Any, roles: tuple[str, ...] = ("system", "developer")) -> str | None:
+    """Text of the system prompt given as a message (first message with one of ``roles``)."""
+    if not messages or isinstance(messages, str):
+        return None
+    try:
+        for msg in messages:
+            if _get(msg, "role") in roles:
+                return text_of(_get(msg, "content"))
+    except TypeError:
+        return None
+    return None
+
+
+def as_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# patching table
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatchTarget:
+    """One vendor attribute ``patch()`` replaces with a tracked subclass.
+
+    ``provider``: the name ``patch()`` reports and ``patch_<provider>()`` selects (e.g. "openai").
+    ``module`` / ``attribute``: where the vendor class lives (``openai`` / ``OpenAI``); every module
+    in ``also_in`` that re-exports the same class object is patched too.
+    ``make``: builds the replacement given the ``amplitude`` passed to ``patch()`` — normally
+    :func:`bound_subclass` of our wrapper class.
+    """
+
+    provider: str
+    module: str
+    attribute: str
+    make: Callable[[Any], Any]
+    also_in: tuple[str, ...] = field(default_factory=tuple)
+
+
+def bound_subclass(wrapper_cls: type, amplitude: Any) -> type:
+    """A subclass of ``wrapper_cls`` whose instances default to ``amplitude=amplitude``.
+
+    Wrapper classes read the class attribute ``_amplitude_default`` when their ``amplitude``
+    argument is ``None``.
+    """
+    return type(
+        wrapper_cls.__name__,
+        (wrapper_cls,),
+        {"_amplitude_default": amplitude, "__module__": wrapper_cls.__module__, "__qualname__": wrapper_cls.__qualname__},
+    )
+
+
+__all__ = [
+    "CALL_OPTION_KWARGS",
+    "OPTIONS_HEADER",
+    "AsyncTrackedStream",
+    "CallOptions",
+    "CallRecord",
+    "LLMRequest",
+    "LLMResult",
+    "PatchTarget",
+    "StreamAccumulator",
+    "TrackedStream",
+    "Tracker",
+    "as_float",
+    "as_int",
+    "bound_subclass",
+    "carry_options",
+    "first_text_with_role",
+    "last_user_text",
+    "pop_call_options",
+    "process_device_id",
+    "run_async",
+    "run_sync",
+    "take_options_from_headers",
+    "text_of",
+]
