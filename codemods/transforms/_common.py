@@ -1,0 +1,341 @@
+"""Mechanics shared by every transform: targets by position, name choice, import insertion.
+
+Transforms never detect anything: ``instrument.py`` turns the scanner's findings into
+targets (a position plus what to do there) and a transform finds the node at that
+position, checks that its shape is one it knows how to rewrite, and rewrites it. What
+it cannot rewrite safely it leaves alone and reports in ``warnings``.
+
+Imports are inserted right after an *anchor* statement: the import that binds the
+provider name being rewritten (so the new import runs in the same place, the same
+scope and under the same ``try``/``if``), or, when there is none, the end of the
+module's leading import block. That guarantees a new import is never placed after its
+first use, keeps comments where they were, and works for imports inside functions.
+Every insertion is checked against the names already bound, so a second run never
+adds a duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.codemod import CodemodContext, ContextAwareTransformer
+from libcst.metadata import (
+    Assignment,
+    ImportAssignment,
+    ParentNodeProvider,
+    PositionProvider,
+    Scope,
+    ScopeProvider,
+)
+
+RUNTIME_MODULE = "amplitude_ai"
+MIDDLEWARE_MODULE = "amplitude_ai.middleware"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Where the project's AmplitudeAI instance and bound agent are imported from."""
+
+    bootstrap_module: str = "amplitude_setup"
+    ai_name: str = "ai"
+    agent_name: str = "agent"
+
+
+@dataclass(frozen=True)
+class ClientTarget:
+    """A provider client construction to instrument (libcst positions: 1-based line,
+    0-based column of the constructor call)."""
+
+    line: int
+    column: int
+    wrapper: str | None = None  # amplitude_ai class to swap to; None: wrap(<call>, amplitude=ai)
+    label: str = ""  # e.g. "openai.OpenAI", used in messages
+
+
+@dataclass(frozen=True)
+class AppTarget:
+    """A FastAPI/Starlette app creation (the statement at ``line``) that needs the middleware."""
+
+    line: int
+    app: str = "app"  # the expression the app is bound to, e.g. "app" or "self.app"
+
+
+@dataclass(frozen=True)
+class HandlerTarget:
+    """A handler (the ``def`` at ``line``) whose body should run inside ``agent.session``."""
+
+    line: int
+    name: str = ""
+    user_id: str | None = None  # Python expression for the user id, None: TODO placeholder
+    kind: str = ""  # flask, django, lambda, click, typer, ...
+
+
+@dataclass
+class Outcome:
+    """What one transform did to one module (filled while it runs)."""
+
+    changes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def dotted(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted(node.value)
+        return None if head is None else f"{head}.{node.attr.value}"
+    return None
+
+
+def root_name(node: cst.BaseExpression) -> cst.Name | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node if isinstance(node, cst.Name) else None
+
+
+def module_name(node: cst.ImportFrom) -> str:
+    if node.module is None:
+        return "." * len(node.relative)
+    return "." * len(node.relative) + (dotted(node.module) or "")
+
+
+def alias_bound_name(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return (dotted(alias.name) or "").split(".")[0]
+
+
+def leading_import_end(module: cst.Module) -> cst.BaseStatement | None:
+    """The last statement of the module's leading block (docstring, ``__future__``, imports)."""
+    last: cst.BaseStatement | None = None
+    for index, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        small = stmt.body
+        is_doc = (
+            index == 0
+            and len(small) == 1
+            and isinstance(small[0], cst.Expr)
+            and isinstance(small[0].value, (cst.SimpleString, cst.ConcatenatedString))
+        )
+        if is_doc or all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
+            last = stmt
+            continue
+        break
+    return last
+
+
+def parse_statement(code: str) -> cst.SimpleStatementLine:
+    stmt = cst.parse_statement(code)
+    assert isinstance(stmt, cst.SimpleStatementLine)
+    return stmt
+
+
+class PlannedTransform(ContextAwareTransformer):
+    """Base for the transforms: position lookup, name resolution, statement insertion.
+
+    Subclasses implement ``plan()`` (runs once, before the tree is visited, with all
+    metadata resolved) and the ``leave_*`` methods that apply the plan.
+    """
+
+    DESCRIPTION = ""
+    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, ParentNodeProvider)
+
+    def __init__(self, context: CodemodContext, setup: Setup | None = None) -> None:
+        super().__init__(context)
+        self.setup = setup or Setup()
+        self.outcome = Outcome()
+        # original statement -> statements to insert right after it
+        self._after: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
+        # original statement -> statements to insert right before it (module top, no anchor)
+        self._before: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
+        self._remove: set[cst.CSTNode] = set()
+        self._planned_imports: set[tuple[str, str, str]] = set()
+        self._module: cst.Module | None = None
+
+    # -- planning helpers -----------------------------------------------------------
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._module = tree
+        self.plan(tree)
+        if not (self._after or self._before or self._remove or self.has_edits()):
+            return tree
+        return tree.visit(self)
+
+    def plan(self, tree: cst.Module) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def has_edits(self) -> bool:
+        return False
+
+    def nodes_at(self, line: int, column: int | None, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:
+        """Nodes of ``kind`` starting at ``line`` (and ``column`` when given), outermost first."""
+        positions = self.metadata[PositionProvider]
+        found = []
+        for node, rng in positions.items():
+            if isinstance(node, kind) and rng.start.line == line and (column is None or rng.start.column == column):
+                found.append((rng.end.line - rng.start.line, rng.end.column, node))
+        found.sort(key=lambda item: (-item[0], -item[1]))
+        return [node for _, _, node in found]
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        start = self.get_metadata(PositionProvider, node).start
+        return start.line, start.column
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode:
+        return self.get_metadata(ParentNodeProvider, node)
+
+    def statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The statement (SimpleStatementLine or compound statement) that contains ``node``."""
+        current = node
+        while not isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            current = self.parent(current)
+        return current
+
+    def scope_of(self, node: cst.CSTNode) -> Scope | None:
+        return self.get_metadata(ScopeProvider, node, None)
+
+    def visible_assignments(self, node: cst.CSTNode, name: str) -> list:
+        scope = self.scope_of(node)
+        if scope is None:
+            return []
+        return [a for a in scope[name] if isinstance(a, (Assignment, ImportAssignment))] or list(scope[name])
+
+    def import_binding(self, name_node: cst.Name) -> tuple[cst.Import | cst.ImportFrom, cst.ImportAlias] | None:
+        """The one import statement and alias binding ``name_node`` where it is used, if any."""
+        assignments = self.visible_assignments(name_node, name_node.value)
+        if len(assignments) != 1:
+            return None
+        (assignment,) = assignments
+        stmt = getattr(assignment, "node", None)
+        if not isinstance(stmt, (cst.Import, cst.ImportFrom)) or isinstance(stmt.names, cst.ImportStar):
+            return None
+        for alias in stmt.names:
+            if alias_bound_name(alias) == name_node.value:
+                return stmt, alias
+        return None
+
+    def name_is_ours(self, at: cst.CSTNode, name: str, module: str, attr: str | None) -> bool | None:
+        """True when ``name`` at ``at`` is bound by ``from module import attr [as name]`` (or
+        ``import module`` when attr is None); None when it is not bound at all; False when
+        something else binds it."""
+        assignments = self.visible_assignments(at, name)
+        if not assignments:
+            return None
+        for assignment in assignments:
+            stmt = getattr(assignment, "node", None)
+            if attr is None and isinstance(stmt, cst.Import):
+                if any(dotted(a.name) == module and alias_bound_name(a) == name for a in stmt.names):
+                    continue
+            if attr is not None and isinstance(stmt, cst.ImportFrom) and module_name(stmt) == module:
+                if not isinstance(stmt.names, cst.ImportStar) and any(
+                    dotted(a.name) == attr and alias_bound_name(a) == name for a in stmt.names
+                ):
+                    continue
+            return False
+        return True
+
+    def choose_name(
+        self, uses: Iterable[cst.CSTNode], module: str, attr: str | None, candidates: Sequence[str]
+    ) -> tuple[str, bool] | None:
+        """Pick a local name for ``module.attr`` usable at every node in ``uses``.
+
+        Returns (name, already_imported) or None when every candidate is taken."""
+        uses = list(uses)
+        for candidate in candidates:
+            states = [self.name_is_ours(node, candidate, module, attr) for node in uses]
+            if any(state is False for state in states):
+                continue
+            if self.binds_anywhere(candidate, module, attr):
+                continue
+            return candidate, bool(states) and all(state is True for state in states)
+        return None
+
+    def binds_anywhere(self, name: str, module: str, attr: str | None) -> bool:
+        """True when some scope in the file binds ``name`` to something other than ours
+        (a local variable of that name would shadow our module-level import)."""
+        scopes = {s for s in self.metadata[ScopeProvider].values() if s is not None}
+        for scope in scopes:
+            for assignment in scope.assignments[name] if name in scope.assignments else ():
+                stmt = getattr(assignment, "node", None)
+                if isinstance(stmt, cst.ImportFrom) and attr is not None and module_name(stmt) == module:
+                    if not isinstance(stmt.names, cst.ImportStar) and any(
+                        dotted(a.name) == attr and alias_bound_name(a) == name for a in stmt.names
+                    ):
+                        continue
+                if isinstance(stmt, cst.Import) and attr is None:
+                    if any(dotted(a.name) == module and alias_bound_name(a) == name for a in stmt.names):
+                        continue
+                return True
+        return False
+
+    def has_star_import(self) -> bool:
+        assert self._module is not None
+        return any(
+            isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar)
+            for stmt in self._module.body
+            if isinstance(stmt, cst.SimpleStatementLine)
+            for small in stmt.body
+        )
+
+    # -- insertion ----------------------------------------------------------------
+    def import_statement(self, module: str, attr: str | None, name: str) -> cst.SimpleStatementLine:
+        if attr is None:
+            return parse_statement(f"import {module}" + ("" if name == module.split(".")[0] else f" as {name}"))
+        return parse_statement(f"from {module} import {attr}" + ("" if name == attr else f" as {name}"))
+
+    def ensure_import(self, anchor: cst.CSTNode | None, module: str, attr: str | None, name: str) -> None:
+        """Insert the import after ``anchor`` (a statement) unless already planned."""
+        key = (module, attr or "", name)
+        if key in self._planned_imports:
+            return
+        self._planned_imports.add(key)
+        self.insert_after(anchor, self.import_statement(module, attr, name))
+
+    def insert_after(self, anchor: cst.CSTNode | None, stmt: cst.SimpleStatementLine) -> None:
+        assert self._module is not None
+        if anchor is None:
+            anchor = leading_import_end(self._module)
+        if anchor is None:
+            if self._module.body:
+                self._before.setdefault(self._module.body[0], []).append(stmt)
+            else:
+                self._module = self._module.with_changes(body=[stmt])
+            return
+        self._after.setdefault(anchor, []).append(stmt)
+
+    def import_anchor(self, use: cst.CSTNode) -> cst.CSTNode | None:
+        """Where to put a module-level import needed at ``use``: after the leading import
+        block (None lets ``insert_after`` pick it)."""
+        return None
+
+    def _splice(self, original: cst.CSTNode, updated):
+        before = self._before.get(original, [])
+        after = self._after.get(original, [])
+        if original in self._remove:
+            updated = None
+        if not before and not after:
+            return cst.RemoveFromParent() if updated is None else updated
+        items = [*before, *([] if updated is None else [updated]), *after]
+        if before and isinstance(updated, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            # the first statement keeps the module's leading comments
+            first = items[0]
+            lead = getattr(updated, "leading_lines", ())
+            if lead and isinstance(first, cst.SimpleStatementLine):
+                items[0] = first.with_changes(leading_lines=lead)
+                index = len(before)
+                items[index] = updated.with_changes(leading_lines=())
+        return cst.FlattenSentinel(items)
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        return self._splice(original_node, updated_node)
+
+    def on_leave(self, original_node, updated_node):
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, cst.BaseCompoundStatement) and (
+            original_node in self._after or original_node in self._before
+        ):
+            return self._splice(original_node, result)
+        return result

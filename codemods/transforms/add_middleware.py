@@ -1,0 +1,99 @@
+"""Give a FastAPI/Starlette app ``AmplitudeAIMiddleware`` right after it is created."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+
+from ._common import MIDDLEWARE_MODULE, AppTarget, PlannedTransform, Setup, dotted, parse_statement
+from .swap_client import AI_NAMES
+
+DESCRIPTION = (
+    "Add `app.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai)` on the line after a "
+    "FastAPI/Starlette app is created, so every request runs in its own session."
+)
+
+MIDDLEWARE_NAMES = ("AmplitudeAIMiddleware", "_AmplitudeAIMiddleware")
+
+EXAMPLES: list[tuple[str, str, str]] = [
+    (
+        "fastapi-app",
+        "from fastapi import FastAPI\n\napp = FastAPI(title='chat')\n\n\n@app.get('/')\ndef index():\n    return {}\n",
+        "from fastapi import FastAPI\nfrom amplitude_ai.middleware import AmplitudeAIMiddleware\nfrom amplitude_setup import ai\n\n"
+        "app = FastAPI(title='chat')\napp.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai)\n\n\n"
+        "@app.get('/')\ndef index():\n    return {}\n",
+    ),
+    (
+        "app-factory",
+        "from starlette.applications import Starlette\n\n\ndef create_app():\n    api = Starlette()\n    return api\n",
+        "from starlette.applications import Starlette\nfrom amplitude_ai.middleware import AmplitudeAIMiddleware\n"
+        "from amplitude_setup import ai\n\n\ndef create_app():\n    api = Starlette()\n"
+        "    api.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai)\n    return api\n",
+    ),
+]
+
+
+class AddMiddleware(PlannedTransform):
+    """Targets: ``AppTarget`` (the line of the statement that creates the app)."""
+
+    DESCRIPTION = DESCRIPTION
+
+    def __init__(self, context: CodemodContext, targets: Sequence[AppTarget], setup: Setup | None = None) -> None:
+        super().__init__(context, setup)
+        self.targets = list(targets)
+
+    def plan(self, tree: cst.Module) -> None:
+        found: list[tuple[AppTarget, cst.SimpleStatementLine]] = []
+        for target in self.targets:
+            stmts = [s for s in self.nodes_at(target.line, None, cst.SimpleStatementLine)]
+            stmt = stmts[0] if stmts else None
+            app = self._bound_app(stmt) if stmt is not None else None
+            if app is None:
+                self.outcome.warnings.append(
+                    f"{target.line}: the app is not created by a plain `name = App(...)` statement; "
+                    "add the AmplitudeAIMiddleware by hand"
+                )
+                continue
+            if self._has_middleware_after(stmt, app):
+                continue
+            found.append((target, stmt))
+        if not found:
+            return
+        stmts = [s for _, s in found]
+        ai_choice = self.choose_name(stmts, self.setup.bootstrap_module, "ai", AI_NAMES)
+        mw_choice = self.choose_name(stmts, MIDDLEWARE_MODULE, "AmplitudeAIMiddleware", MIDDLEWARE_NAMES)
+        if ai_choice is None or mw_choice is None:
+            self.outcome.warnings.append("the names for the middleware/AmplitudeAI instance are taken here; left alone")
+            return
+        ai, ai_imported = ai_choice
+        mw, mw_imported = mw_choice
+        if not mw_imported:
+            self.ensure_import(None, MIDDLEWARE_MODULE, "AmplitudeAIMiddleware", mw)
+        if not ai_imported:
+            self.ensure_import(None, self.setup.bootstrap_module, "ai", ai)
+        for target, stmt in found:
+            app = self._bound_app(stmt)
+            line = parse_statement(f"{app}.add_middleware({mw}, amplitude_ai={ai})")
+            self._after.setdefault(stmt, []).append(line)
+            self.outcome.changes.append(f"{target.line}: {app}.add_middleware({mw}, amplitude_ai={ai})")
+
+    @staticmethod
+    def _bound_app(stmt: cst.SimpleStatementLine) -> str | None:
+        small = stmt.body[0] if len(stmt.body) == 1 else None
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call):
+            return dotted(small.targets[0].target)
+        if isinstance(small, cst.AnnAssign) and isinstance(small.value, cst.Call):
+            return dotted(small.target)
+        return None
+
+    def _has_middleware_after(self, stmt: cst.SimpleStatementLine, app: str) -> bool:
+        """A second run must not add a second line: look at the statements of the same block."""
+        parent = self.parent(stmt)
+        body = getattr(parent, "body", ())
+        for other in body:
+            code = cst.Module(body=[]).code_for_node(other) if isinstance(other, cst.SimpleStatementLine) else ""
+            if f"{app}.add_middleware(" in code and "AmplitudeAIMiddleware" in code:
+                return True
+        return False
