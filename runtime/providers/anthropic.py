@@ -1,0 +1,253 @@
+"""Anthropic: ``Anthropic`` / ``AsyncAnthropic``, tracked subclasses of the SDK clients.
+
+Tracked: ``messages.create`` (also ``stream=True``), ``messages.stream`` (the SDK's helper
+context manager, untouched: only the raw event stream underneath is observed),
+``messages.parse`` and ``beta.messages.create`` / ``stream`` / ``parse``.
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import anthropic as _sdk
+from anthropic.resources.beta import AsyncBeta as _AsyncBeta
+from anthropic.resources.beta import Beta as _Beta
+from anthropic.resources.beta.messages import AsyncMessages as _AsyncBetaMessages
+from anthropic.resources.beta.messages import Messages as _BetaMessages
+from anthropic.resources.messages import AsyncMessages as _AsyncMessages
+from anthropic.resources.messages import Messages as _Messages
+
+from . import _anthropic_format as fmt
+from ._base import CallOptions, LLMRequest, LLMResult, PatchTarget, Tracker, bound_subclass, pop_call_options, run_async, run_sync
+
+PROVIDER = "anthropic"
+_RAW_RESPONSE_HEADER = "X-Stainless-Raw-Response"
+
+
+def _raw_mode(post_kwargs: dict[str, Any]) -> str | None:
+    """'raw' (``with_raw_response``), 'stream' (``with_streaming_response``) or None."""
+    options = post_kwargs.get("options")
+    headers = options.get("headers") if isinstance(options, Mapping) else None
+    return headers.get(_RAW_RESPONSE_HEADER) if isinstance(headers, Mapping) else None
+
+
+def _with_propagation(tracker: Tracker, post_kwargs: dict[str, Any]) -> dict[str, Any]:
+    extra = tracker.propagation_headers()
+    if extra:
+        options = dict(post_kwargs.get("options") or {})
+        options["headers"] = {**extra, **(options.get("headers") or {})}
+        post_kwargs = {**post_kwargs, "options": options}
+    return post_kwargs
+
+
+def _parser(streaming: bool, mode: str | None) -> Any:
+    def parse(response: Any) -> LLMResult | None:
+        if mode == "raw" and not streaming:
+            response = response.parse()  # cached by the SDK: the caller's .parse() reuses it
+        elif mode is not None:
+            return None  # the body is the caller's to read
+        return fmt.result(response)
+
+    return parse
+
+
+def _is_stream(response: Any) -> bool:
+    return isinstance(response, (_sdk.Stream, _sdk.AsyncStream))
+
+
+class _TrackedResource:
+    """Mixin for a messages resource: each tracked method runs on a copy whose ``_post`` records.
+
+    Every endpoint (``create``, ``stream``'s deferred request, ``parse``) reaches the network via
+    ``self._post``; the copy's ``_post`` wraps that one call, so the SDK's own method bodies,
+    return types and helpers (``MessageStreamManager``, ``with_raw_response``) are untouched.
+    """
+
+    _client: Any
+    _post: Any
+
+    def _amp_resource(self, kwargs: dict[str, Any], streaming: bool) -> Any:
+        options = pop_call_options(kwargs)
+        tracker = getattr(self._client, "_amplitude_tracker", None)
+        if tracker is None:
+            return self
+        try:
+            request = fmt.request(kwargs, is_streaming=streaming)
+        except Exception:
+            request = LLMRequest(model=kwargs.get("model"), is_streaming=streaming)
+        resource = _copy.copy(self)
+        resource._post = self._amp_post(tracker, request, options, streaming)
+        return resource
+
+    def _amp_post(self, tracker: Tracker, request: LLMRequest, options: CallOptions, streaming: bool) -> Any:
+        post = self._post
+
+        def tracked_post(*args: Any, **kwargs: Any) -> Any:
+            kwargs = _with_propagation(tracker, kwargs)
+            return run_sync(
+                tracker,
+                request,
+                options,
+                lambda: post(*args, **kwargs),
+                parse_response=_parser(streaming, _raw_mode(kwargs)),
+                stream_accumulator=fmt.MessageStreamAccumulator,
+                is_stream=_is_stream,
+            )
+
+        return tracked_post
+
+
+class _AsyncTrackedResource(_TrackedResource):
+    def _amp_post(self, tracker: Tracker, request: LLMRequest, options: CallOptions, streaming: bool) -> Any:
+        post = self._post
+
+        async def tracked_post(*args: Any, **kwargs: Any) -> Any:
+            kwargs = _with_propagation(tracker, kwargs)
+            return await run_async(
+                tracker,
+                request,
+                options,
+                lambda: post(*args, **kwargs),
+                parse_response=_parser(streaming, _raw_mode(kwargs)),
+                stream_accumulator=fmt.MessageStreamAccumulator,
+                is_stream=_is_stream,
+            )
+
+        return tracked_post
+
+
+class TrackedMessages(_TrackedResource, _Messages):
+    def create(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, bool(kwargs.get("stream")))
+        return super(TrackedMessages, resource).create(*args, **kwargs)
+
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, True)
+        return super(TrackedMessages, resource).stream(*args, **kwargs)
+
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, False)
+        return super(TrackedMessages, resource).parse(*args, **kwargs)
+
+
+class AsyncTrackedMessages(_AsyncTrackedResource, _AsyncMessages):
+    async def create(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, bool(kwargs.get("stream")))
+        return await super(AsyncTrackedMessages, resource).create(*args, **kwargs)
+
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, True)
+        return super(AsyncTrackedMessages, resource).stream(*args, **kwargs)
+
+    async def parse(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, False)
+        return await super(AsyncTrackedMessages, resource).parse(*args, **kwargs)
+
+
+class TrackedBetaMessages(_TrackedResource, _BetaMessages):
+    def create(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, bool(kwargs.get("stream")))
+        return super(TrackedBetaMessages, resource).create(*args, **kwargs)
+
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, True)
+        return super(TrackedBetaMessages, resource).stream(*args, **kwargs)
+
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, False)
+        return super(TrackedBetaMessages, resource).parse(*args, **kwargs)
+
+
+class AsyncTrackedBetaMessages(_AsyncTrackedResource, _AsyncBetaMessages):
+    async def create(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, bool(kwargs.get("stream")))
+        return await super(AsyncTrackedBetaMessages, resource).create(*args, **kwargs)
+
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, True)
+        return super(AsyncTrackedBetaMessages, resource).stream(*args, **kwargs)
+
+    async def parse(self, *args: Any, **kwargs: Any) -> Any:
+        resource = self._amp_resource(kwargs, False)
+        return await super(AsyncTrackedBetaMessages, resource).parse(*args, **kwargs)
+
+
+class TrackedBeta(_Beta):
+    @cached_property
+    def messages(self) -> TrackedBetaMessages:  # type: ignore[override]
+        return TrackedBetaMessages(self._client)
+
+
+class AsyncTrackedBeta(_AsyncBeta):
+    @cached_property
+    def messages(self) -> AsyncTrackedBetaMessages:  # type: ignore[override]
+        return AsyncTrackedBetaMessages(self._client)
+
+
+def _init_tracking(client: Any, amplitude: Any) -> None:
+    client._amplitude_tracker = Tracker(
+        amplitude if amplitude is not None else getattr(type(client), "_amplitude_default", None), provider=PROVIDER
+    )
+
+
+class Anthropic(_sdk.Anthropic):
+    """``anthropic.Anthropic`` that records every Messages call (``amplitude=``: AmplitudeAI or Amplitude)."""
+
+    _amplitude_default: Any = None
+    _amplitude_tracker: Tracker
+
+    def __init__(self, *args: Any, amplitude: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _init_tracking(self, amplitude)
+
+    @cached_property
+    def messages(self) -> TrackedMessages:  # type: ignore[override]
+        return TrackedMessages(self)
+
+    @cached_property
+    def beta(self) -> TrackedBeta:  # type: ignore[override]
+        return TrackedBeta(self)
+
+    def copy(self, *args: Any, **kwargs: Any) -> Any:
+        new = super().copy(*args, **kwargs)
+        new._amplitude_tracker = self._amplitude_tracker
+        return new
+
+    with_options = copy
+
+
+class AsyncAnthropic(_sdk.AsyncAnthropic):
+    """``anthropic.AsyncAnthropic`` that records every Messages call."""
+
+    _amplitude_default: Any = None
+    _amplitude_tracker: Tracker
+
+    def __init__(self, *args: Any, amplitude: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _init_tracking(self, amplitude)
+
+    @cached_property
+    def messages(self) -> AsyncTrackedMessages:  # type: ignore[override]
+        return AsyncTrackedMessages(self)
+
+    @cached_property
+    def beta(self) -> AsyncTrackedBeta:  # type: ignore[override]
+        return AsyncTrackedBeta(self)
+
+    def copy(self, *args: Any, **kwargs: Any) -> Any:
+        new = super().copy(*args, **kwargs)
+        new._amplitude_tracker = self._amplitude_tracker
+        return new
+
+    with_options = copy
+
+
+PATCH_TARGETS = [
+    PatchTarget("anthropic", "anthropic", "Anthropic", lambda amp: bound_subclass(Anthropic, amp)),
+    PatchTarget("async_anthropic", "anthropic", "AsyncAnthropic", lambda amp: bound_subclass(AsyncAnthropic, amp)),
+]
+
+__all__ = ["Anthropic", "AsyncAnthropic", "PATCH_TARGETS"]
