@@ -1,0 +1,159 @@
+"""Where the server may read and write: roots, path resolution and input bounds.
+
+A path is allowed when, after resolving every symlink, it lies inside one of:
+the client's roots (MCP roots capability, when the client offers it), the server's
+working directory, or a directory listed in ``AMPLITUDE_AI_MCP_ROOTS``
+(``os.pathsep``-separated; ``--root`` on the command line adds to it).
+Everything else is refused with a :class:`ToolError` that says why.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from mcp.server.mcpserver.exceptions import ToolError
+
+ROOTS_ENV = "AMPLITUDE_AI_MCP_ROOTS"
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # `source=` arguments
+MAX_FILE_BYTES = 2 * 1024 * 1024  # files read from disk
+MAX_SCAN_FILES = 50_000  # Python files in one scan_project call
+MAX_PATH_CHARS = 4096
+MAX_QUERY_CHARS = 500
+
+# Folders the size bound does not count (the engine skips them too).
+_SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "env", ".env", ".tox", ".nox",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages", ".eggs"}
+)
+
+
+def _file_uri_to_path(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return Path(unquote(parsed.path))
+
+
+def configured_roots() -> list[Path]:
+    """The server's own roots: its working directory and ``AMPLITUDE_AI_MCP_ROOTS``."""
+    roots = [Path.cwd()]
+    for item in os.environ.get(ROOTS_ENV, "").split(os.pathsep):
+        if item.strip():
+            roots.append(Path(item.strip()).expanduser())
+    return roots
+
+
+def allowed_roots(client_root_uris: Iterable[str] = ()) -> list[Path]:
+    """Every allowed root, symlinks resolved, duplicates removed, order kept."""
+    candidates = configured_roots()
+    for uri in client_root_uris:
+        path = _file_uri_to_path(uri)
+        if path is not None:
+            candidates.append(path)
+    out: list[Path] = []
+    for root in candidates:
+        try:
+            resolved = Path(os.path.realpath(root))
+        except (OSError, ValueError):
+            continue
+        if resolved not in out:
+            out.append(resolved)
+    return out
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def resolve_path(
+    raw: str,
+    roots: list[Path],
+    *,
+    kind: str = "file",
+    must_exist: bool = True,
+    argument: str = "file_path",
+) -> Path:
+    """Resolve ``raw`` (symlinks included) and require it to lie inside ``roots``.
+
+    ``kind`` is ``"file"`` or ``"dir"``. Relative paths are taken from the server's
+    working directory.
+    """
+    if not isinstance(raw, str) or not raw.strip():
+        raise ToolError(f"{argument} is empty: pass a path to a {'directory' if kind == 'dir' else 'file'}")
+    if "\x00" in raw:
+        raise ToolError(f"{argument} contains a NUL byte")
+    if len(raw) > MAX_PATH_CHARS:
+        raise ToolError(f"{argument} is longer than {MAX_PATH_CHARS} characters")
+    candidate = Path(raw)
+    if not candidate.is_absolute():
+        candidate = Path.cwd() / candidate
+    try:
+        resolved = Path(os.path.realpath(candidate))
+    except (OSError, ValueError) as exc:
+        raise ToolError(f"{argument} {raw!r} cannot be resolved: {exc}") from None
+    if not any(_inside(resolved, root) for root in roots):
+        listed = ", ".join(str(r) for r in roots) or "(none)"
+        raise ToolError(
+            f"{argument} {raw!r} resolves to {resolved}, which is outside the allowed roots ({listed}). "
+            f"Start the server in the project directory, add the directory to {ROOTS_ENV}, "
+            "or expose it as a client root."
+        )
+    if must_exist:
+        if not resolved.exists():
+            raise ToolError(f"{argument} {raw!r} does not exist")
+        if kind == "dir" and not resolved.is_dir():
+            raise ToolError(f"{argument} {raw!r} is not a directory")
+        if kind == "file" and not resolved.is_file():
+            raise ToolError(f"{argument} {raw!r} is not a regular file")
+    return resolved
+
+
+def check_source(source: str, argument: str = "source") -> str:
+    """Bound and sanity-check source text passed inline."""
+    if len(source) > MAX_SOURCE_BYTES or len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise ToolError(f"{argument} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB; pass a smaller file")
+    if "\x00" in source:
+        raise ToolError(f"{argument} contains NUL bytes: it looks binary, not Python source")
+    return source
+
+
+def read_source_file(path: Path, argument: str = "file_path") -> str:
+    """Read a Python source file, refusing large and binary files with a clear message."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ToolError(f"{argument} {path} cannot be read: {exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise ToolError(
+            f"{argument} {path} is {size:,} bytes, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ToolError(f"{argument} {path} cannot be read: {exc.strerror or exc}") from None
+    if b"\x00" in data[:8192]:
+        raise ToolError(f"{argument} {path} is a binary file, not Python source")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ToolError(f"{argument} {path} is not UTF-8 text (binary file or unsupported encoding)") from None
+
+
+def count_python_files(root: Path, limit: int = MAX_SCAN_FILES) -> int:
+    """Count ``*.py`` files under ``root`` (skipping venvs and build folders); stop past ``limit``."""
+    count = 0
+    for _dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.endswith(".egg-info")]
+        count += sum(1 for name in filenames if name.endswith(".py"))
+        if count > limit:
+            break
+    return count
+
+
+def relative_to_root(path: Path, roots: list[Path]) -> str:
+    """``path`` as shown to the client: absolute, ``/``-separated."""
+    return path.as_posix()
