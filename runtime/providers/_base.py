@@ -73,12 +73,13 @@ Usage example (a hypothetical provider whose SDK returns ``resp.text`` / ``resp.
 from __future__ import annotations
 
 import contextvars
+import functools
 import logging
 import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -754,7 +755,7 @@ def text_of(content: Any) -> str | None:
         return None
     if isinstance(content, str):
         return content
-    if isinstance(content, Iterable) and not isinstance(content, (bytes, Mapping)):
+    if isinstance(content, (list, tuple)):
         parts: list[str] = []
         for part in content:
             if isinstance(part, str):
@@ -786,13 +787,10 @@ def last_user_text(messages: Any, *, role_key: str = "role", user_role: str = "u
         return None
     if isinstance(messages, str):
         return messages
-    try:
-        seq = list(messages) if not isinstance(messages, list) else messages
-    except TypeError:
+    # only real sequences: iterating a generator here would consume the caller's messages
+    if not isinstance(messages, (list, tuple)) or not messages:
         return None
-    if not seq:
-        return None
-    last = seq[-1]
+    last = messages[-1]
     if isinstance(last, str):
         return last
     if _get(last, role_key) != user_role:
@@ -802,14 +800,11 @@ def last_user_text(messages: Any, *, role_key: str = "role", user_role: str = "u
 
 def first_text_with_role(messages: Any, roles: tuple[str, ...] = ("system", "developer")) -> str | None:
     """Text of the system prompt given as a message (first message with one of ``roles``)."""
-    if not messages or isinstance(messages, str):
+    if not isinstance(messages, (list, tuple)):
         return None
-    try:
-        for msg in messages:
-            if _get(msg, "role") in roles:
-                return text_of(_get(msg, "content"))
-    except TypeError:
-        return None
+    for msg in messages:
+        if _get(msg, "role") in roles:
+            return text_of(_get(msg, "content"))
     return None
 
 
@@ -859,7 +854,27 @@ def bound_subclass(wrapper_cls: type, amplitude: Any) -> type:
     )
 
 
+def adopt_instance(wrapper_cls: type, client: Any) -> Any:
+    """A ``wrapper_cls`` instance sharing ``client``'s configuration and connection pool.
+
+    For SDK clients that keep their state in ``__dict__`` (the Stainless-generated openai and
+    anthropic clients): the state is copied by reference, except cached resources
+    (``functools.cached_property`` values), which are rebuilt on first use so they bind to the
+    new instance. The original client is left untouched and keeps working untracked.
+    """
+    new = wrapper_cls.__new__(wrapper_cls)
+    cached = {
+        name
+        for klass in type(client).__mro__
+        for name, attr in vars(klass).items()
+        if isinstance(attr, functools.cached_property)
+    }
+    new.__dict__.update({k: v for k, v in client.__dict__.items() if k not in cached})
+    return new
+
+
 __all__ = [
+    "adopt_instance",
     "CALL_OPTION_KWARGS",
     "OPTIONS_HEADER",
     "AsyncTrackedStream",
