@@ -1,0 +1,446 @@
+"""Plan and apply the transforms to a source, a file or a tree (``amplitude-ai fix``).
+
+Planning reads only the scanner's findings (``scanner.scan_source``); nothing here
+detects call sites or clients. The steps, each re-scanning the source the previous
+step produced so positions are always fresh:
+
+1. client constructions the scanner reports as not instrumented → ``SwapClient``
+   (classes amplitude_ai subclasses) or ``WrapClient`` (``wrap(...)`` for the rest);
+2. FastAPI/Starlette apps without the middleware, in a file or project with LLM calls
+   → ``AddMiddleware``;
+3. handlers (not FastAPI/Starlette: the middleware covers those) that are not in a
+   session and contain an LLM call site → ``WrapSession``.
+
+The bootstrap module. Rewritten code imports ``ai`` / ``agent`` with an absolute
+``from <bootstrap_module> import ...``. ``bootstrap_module`` defaults to
+``amplitude_setup``; its file is ``<project root>/<bootstrap_module with dots as
+slashes>.py``, so the import resolves whenever the project root is on ``sys.path``
+(running from the root, ``python -m pkg``, pytest with rootdir, an installed
+package when a dotted name inside the package is given, e.g.
+``--bootstrap-module myapp.amplitude_setup``). The project root is ``project_root``
+when given, else the nearest folder above the file holding ``pyproject.toml``,
+``setup.py``, ``setup.cfg`` or ``.git``, else the file's folder. The module is
+rendered from ``templates/bootstrap.py.j2``, returned in ``created_files`` and written
+by ``instrument_file``/``fix_paths`` only when it does not exist yet.
+
+What the transforms need from the findings (``findings.py``); read through the small
+adapters below (``_client_targets`` ...), the only code that knows the model:
+- client constructions: position of the constructor call (libcst 1-based line,
+  0-based column), the qualified class/factory (``openai.OpenAI``,
+  ``boto3.client``), provider, ``instrumented``;
+- call sites: position, ``instrumented``, ``in_session``;
+- handlers: ``def`` line, name, framework/kind, ``in_session``, the user id
+  expression when the handler has an obvious one, end line;
+- apps: the line of the statement creating a FastAPI/Starlette app, the name it is
+  bound to, whether the middleware is already added.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+import tempfile
+import tokenize
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+DEFAULT_BOOTSTRAP_MODULE = "amplitude_setup"
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+# amplitude_ai subclasses a client class can be swapped for: (provider module root, class) -> wrapper
+SWAPPABLE: dict[tuple[str, str], str] = {
+    ("openai", "OpenAI"): "OpenAI",
+    ("openai", "AsyncOpenAI"): "AsyncOpenAI",
+    ("openai", "AzureOpenAI"): "AzureOpenAI",
+    ("openai", "AsyncAzureOpenAI"): "AsyncAzureOpenAI",
+    ("anthropic", "Anthropic"): "Anthropic",
+    ("anthropic", "AsyncAnthropic"): "AsyncAnthropic",
+    ("mistralai", "Mistral"): "Mistral",
+}
+SESSION_FRAMEWORKS_WITH_MIDDLEWARE = {"fastapi", "starlette"}
+
+
+class InstrumentError(Exception):
+    """A file that cannot be instrumented (does not parse, not text, unreadable)."""
+
+
+@dataclass
+class InstrumentResult:
+    path: str
+    new_source: str
+    changed: bool
+    diff: str
+    changes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    created_files: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FileFix:
+    path: str
+    changed: bool = False
+    diff: str = ""
+    changes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class FixResult:
+    files: list[FileFix] = field(default_factory=list)
+    created_files: dict[str, str] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[FileFix]:
+        return [f for f in self.files if f.changed]
+
+    @property
+    def errors(self) -> list[FileFix]:
+        return [f for f in self.files if f.error]
+
+    @property
+    def diff(self) -> str:
+        return "".join(f.diff for f in self.files)
+
+
+# -- adapters over the scanner's findings -------------------------------------------------
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        if isinstance(obj, dict) and name in obj:
+            return obj[name]
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    return default
+
+
+def _client_targets(report: Any) -> list:
+    from .transforms._common import ClientTarget
+
+    targets = []
+    for client in _get(report, "clients", default=()) or ():
+        if _get(client, "instrumented", default=False):
+            continue
+        qualified = str(_get(client, "qualified_name", "class_name", "qualname", "kind", default="") or "")
+        parts = qualified.split(".")
+        wrapper = SWAPPABLE.get((parts[0], parts[-1])) if len(parts) > 1 else None
+        targets.append(
+            ClientTarget(
+                line=int(_get(client, "line")),
+                column=int(_get(client, "column", "col", default=0)),
+                wrapper=wrapper,
+                label=qualified,
+            )
+        )
+    return targets
+
+
+def _call_sites(report: Any) -> list:
+    return list(_get(report, "call_sites", default=()) or ())
+
+
+def _app_targets(report: Any, project_has_calls: bool) -> list:
+    from .transforms._common import AppTarget
+
+    if not (project_has_calls or _call_sites(report)):
+        return []
+    targets = []
+    for app in _get(report, "apps", default=()) or ():
+        if _get(app, "has_middleware", "instrumented", default=False):
+            continue
+        framework = str(_get(app, "framework", default="fastapi")).lower()
+        if framework not in SESSION_FRAMEWORKS_WITH_MIDDLEWARE:
+            continue
+        targets.append(AppTarget(line=int(_get(app, "line")), app=str(_get(app, "name", "app", default="app"))))
+    return targets
+
+
+def _handler_targets(report: Any) -> list:
+    from .transforms._common import HandlerTarget
+
+    sites = [s for s in _call_sites(report) if not _get(s, "in_session", default=False)]
+    targets = []
+    for handler in _get(report, "handlers", default=()) or ():
+        framework = str(_get(handler, "framework", "kind", default="")).lower()
+        if framework in SESSION_FRAMEWORKS_WITH_MIDDLEWARE or _get(handler, "in_session", default=False):
+            continue
+        start = int(_get(handler, "line"))
+        end = _get(handler, "end_line", default=None)
+        if end is None or not any(start <= int(_get(s, "line")) <= int(end) for s in sites):
+            continue
+        targets.append(
+            HandlerTarget(
+                line=int(_get(handler, "def_line", "line")),
+                name=str(_get(handler, "name", "function", default="") or ""),
+                user_id=_get(handler, "user_id_source", "user_id", "user_id_expr", default=None),
+                kind=framework,
+            )
+        )
+    return targets
+
+
+def _parse_error(report: Any) -> str | None:
+    error = _get(report, "error", "parse_error", default=None)
+    return str(error) if error else None
+
+
+def _scan(source: str, path: str) -> Any:
+    from .scanner import scan_source
+
+    report = scan_source(source, path)
+    error = _parse_error(report)
+    if error:
+        raise InstrumentError(f"{path}: does not parse, left untouched ({error})")
+    return report
+
+
+# -- paths ---------------------------------------------------------------------------------
+def find_project_root(path: str | os.PathLike[str]) -> Path:
+    start = Path(path).resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return folder
+
+
+def bootstrap_path(root: str | os.PathLike[str], bootstrap_module: str) -> Path:
+    return Path(root).joinpath(*bootstrap_module.split(".")).with_suffix(".py")
+
+
+def _default_agent_id(root: Path) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", root.name.lower()).strip("-")
+    return slug or "my-agent"
+
+
+def _validate_module_name(name: str) -> str:
+    if not all(part.isidentifier() for part in name.split(".")):
+        raise InstrumentError(f"--bootstrap-module {name!r} is not a dotted Python module name")
+    return name
+
+
+# -- one source ----------------------------------------------------------------------------
+def _apply(transform_cls, targets: Sequence, source: str, path: str, setup) -> tuple[str, list[str], list[str]]:
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+
+    if not targets:
+        return source, [], []
+    transform = transform_cls(CodemodContext(filename=path), targets, setup)
+    new_source = transform.transform_module(cst.parse_module(source)).code
+    return new_source, transform.outcome.changes, transform.outcome.warnings
+
+
+def instrument_source(
+    source: str,
+    path: str = "<source>",
+    *,
+    agent_id: str | None = None,
+    bootstrap_module: str | None = None,
+    project_root: str | os.PathLike[str] | None = None,
+    project_has_calls: bool = False,
+) -> InstrumentResult:
+    """Instrument one module's source. Raises ``InstrumentError`` when it does not parse."""
+    from .transforms import AddMiddleware, Setup, SwapClient, WrapClient, WrapSession
+
+    module = _validate_module_name(bootstrap_module or DEFAULT_BOOTSTRAP_MODULE)
+    setup = Setup(bootstrap_module=module)
+    root = Path(project_root).resolve() if project_root else find_project_root(path if path != "<source>" else ".")
+    boot = bootstrap_path(root, module)
+    result = InstrumentResult(path=path, new_source=source, changed=False, diff="")
+    if path != "<source>" and Path(path).resolve() == boot:
+        return result  # never instrument the bootstrap module itself
+
+    current = source
+    report = _scan(current, path)
+    steps = (
+        (SwapClient, lambda r: [t for t in _client_targets(r) if t.wrapper]),
+        (WrapClient, lambda r: [t for t in _client_targets(r) if not t.wrapper]),
+        (AddMiddleware, lambda r: _app_targets(r, project_has_calls)),
+        (WrapSession, _handler_targets),
+    )
+    for transform_cls, plan in steps:
+        new_source, changes, warnings = _apply(transform_cls, plan(report), current, path, setup)
+        result.changes += changes
+        result.warnings += warnings
+        if new_source != current:
+            current = new_source
+            report = _scan(current, path)
+
+    result.new_source = current
+    result.changed = current != source
+    if result.changed:
+        result.diff = unified_diff(source, current, path)
+        if f"from {module} import" in current and not boot.exists():
+            result.created_files[str(boot)] = render_bootstrap(agent_id or _default_agent_id(root))
+    return result
+
+
+def render_bootstrap(agent_id: str) -> str:
+    from ..templates import render
+
+    return render("bootstrap.py", agent_id=agent_id)
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    label = path.replace(os.sep, "/")
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{label}", f"b/{label}"
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+# -- files ---------------------------------------------------------------------------------
+def read_source(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """(text, encoding) exactly as stored: newlines untranslated, PEP 263 cookie and BOM honoured."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InstrumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise InstrumentError(f"{path}: binary file, not Python source; left untouched")
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+        return data.decode(encoding), encoding
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        raise InstrumentError(f"{path}: not decodable Python source ({exc}); left untouched") from None
+
+
+def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8", *, mode: int | None = None) -> None:
+    """Write via a temporary file in the same folder + ``os.replace``: all or nothing."""
+    target = Path(path)
+    data = text.encode(encoding)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is None and target.exists():
+            mode = stat.S_IMODE(target.stat().st_mode)
+        os.chmod(tmp, mode if mode is not None else 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_created_files(created: dict[str, str]) -> list[str]:
+    """Write files ``instrument_*`` created (the bootstrap module) only when they do not exist."""
+    written = []
+    for path, text in created.items():
+        if Path(path).exists():
+            continue
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+        written.append(path)
+    return written
+
+
+def instrument_file(
+    path: str | os.PathLike[str],
+    *,
+    write: bool = False,
+    agent_id: str | None = None,
+    bootstrap_module: str | None = None,
+    project_root: str | os.PathLike[str] | None = None,
+    project_has_calls: bool = False,
+) -> InstrumentResult:
+    """Instrument one file; with ``write=True`` the bootstrap module (when missing) and then
+    the file are written atomically. Raises ``InstrumentError`` and writes nothing when the
+    file cannot be read, decoded or parsed."""
+    source, encoding = read_source(path)
+    result = instrument_source(
+        source,
+        str(path),
+        agent_id=agent_id,
+        bootstrap_module=bootstrap_module,
+        project_root=project_root,
+        project_has_calls=project_has_calls,
+    )
+    if write and result.changed:
+        try:
+            result.new_source.encode(encoding)
+        except UnicodeEncodeError as exc:
+            raise InstrumentError(f"{path}: the result cannot be stored as {encoding} ({exc}); left untouched") from None
+        write_created_files(result.created_files)
+        write_atomic(path, result.new_source, encoding)
+    return result
+
+
+# -- trees ---------------------------------------------------------------------------------
+def _report_files(project: Any) -> Iterable[tuple[str, Any]]:
+    files = _get(project, "files", "file_reports", default=()) or ()
+    if isinstance(files, dict):
+        return list(files.items())
+    return [(str(_get(f, "path")), f) for f in files]
+
+
+def _needs_work(report: Any) -> bool:
+    if _parse_error(report):
+        return True
+    return bool(_client_targets(report) or _get(report, "apps", default=()) or _handler_targets(report))
+
+
+def fix_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    diff_only: bool = False,
+    agent_id: str | None = None,
+    bootstrap_module: str | None = None,
+    exclude: Sequence[str] = (),
+    root: str | os.PathLike[str] | None = None,
+) -> FixResult:
+    """``amplitude-ai fix``: scan the tree once, instrument the files that need it, write
+    (unless ``diff_only``) the bootstrap module once and each changed file atomically."""
+    from .scanner import scan_paths
+
+    project_root = Path(root).resolve() if root else find_project_root(paths[0] if paths else ".")
+    project = scan_paths([str(p) for p in paths], exclude=list(exclude), root=str(project_root))
+    reports = _report_files(project)
+    has_calls = any(_call_sites(r) for _, r in reports)
+    result = FixResult()
+    for rel_path, report in reports:
+        if not _needs_work(report):
+            continue
+        full = Path(rel_path) if Path(rel_path).is_absolute() else project_root / rel_path
+        fix = FileFix(path=rel_path)
+        try:
+            outcome = instrument_file(
+                full,
+                write=False,
+                agent_id=agent_id,
+                bootstrap_module=bootstrap_module,
+                project_root=project_root,
+                project_has_calls=has_calls,
+            )
+        except InstrumentError as exc:
+            fix.error = str(exc)
+            result.files.append(fix)
+            continue
+        fix.changed, fix.changes, fix.warnings = outcome.changed, outcome.changes, outcome.warnings
+        fix.diff = unified_diff(read_source(full)[0], outcome.new_source, rel_path) if outcome.changed else ""
+        for created, text in outcome.created_files.items():
+            result.created_files.setdefault(created, text)
+        if outcome.changed and not diff_only:
+            try:
+                result.written += write_created_files(
+                    {k: v for k, v in result.created_files.items() if k not in result.written}
+                )
+                write_atomic(full, outcome.new_source, read_source(full)[1])
+                result.written.append(str(full))
+            except (OSError, UnicodeEncodeError) as exc:
+                fix.error = f"{rel_path}: cannot write ({exc}); left untouched"
+        result.files.append(fix)
+    return result
