@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "unpatch": ".patching",
     "patch_openai": ".patching",
     "patch_azure_openai": ".patching",
+    "patch_async_openai": ".patching",
     "patch_anthropic": ".patching",
     "patch_async_anthropic": ".patching",
     "patch_gemini": ".patching",
