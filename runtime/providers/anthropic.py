@@ -21,7 +21,18 @@ from anthropic.resources.messages import AsyncMessages as _AsyncMessages
 from anthropic.resources.messages import Messages as _Messages
 
 from . import _anthropic_format as fmt
-from ._base import CallOptions, LLMRequest, LLMResult, PatchTarget, Tracker, bound_subclass, pop_call_options, run_async, run_sync
+from ._base import (
+    CallOptions,
+    LLMRequest,
+    LLMResult,
+    PatchTarget,
+    Tracker,
+    adopt_instance,
+    bound_subclass,
+    pop_call_options,
+    run_async,
+    run_sync,
+)
 
 PROVIDER = "anthropic"
 _RAW_RESPONSE_HEADER = "X-Stainless-Raw-Response"
@@ -250,4 +261,16 @@ PATCH_TARGETS = [
     PatchTarget("async_anthropic", "anthropic", "AsyncAnthropic", lambda amp: bound_subclass(AsyncAnthropic, amp)),
 ]
 
-__all__ = ["Anthropic", "AsyncAnthropic", "PATCH_TARGETS"]
+
+
+def wrap_instance(client: Any, *, amplitude: Any = None, defaults: CallOptions | None = None) -> Any:
+    """Our tracked twin of an existing ``anthropic`` client (same config and HTTP pool), or ``None``."""
+    for vendor, ours in ((_sdk.AsyncAnthropic, AsyncAnthropic), (_sdk.Anthropic, Anthropic)):
+        if isinstance(client, vendor):
+            tracked = adopt_instance(ours, client)
+            tracked.__dict__["_amplitude_tracker"] = Tracker(amplitude, provider=PROVIDER, defaults=defaults)
+            return tracked
+    return None
+
+
+__all__ = ["Anthropic", "AsyncAnthropic", "PATCH_TARGETS", "wrap_instance"]

@@ -472,4 +472,15 @@ def _patch_targets() -> list[Any]:
 
 PATCH_TARGETS = _patch_targets()
 
-__all__ = ["Bedrock", "PATCH_TARGETS", "instrument_client"]
+
+
+def wrap_instance(client: Any, *, amplitude: Any = None, defaults: CallOptions | None = None) -> Any:
+    """A tracked copy of a boto3 ``bedrock-runtime`` client (the original stays untracked), or ``None``."""
+    if getattr(getattr(getattr(client, "meta", None), "service_model", None), "service_name", None) != "bedrock-runtime":
+        return None
+    import copy
+
+    return instrument_client(copy.copy(client), amplitude, defaults=defaults)
+
+
+__all__ = ["Bedrock", "PATCH_TARGETS", "instrument_client", "wrap_instance"]

@@ -15,11 +15,13 @@ from google.genai.models import AsyncModels as _AsyncModels
 from google.genai.models import Models as _Models
 
 from ._base import (
+    CallOptions,
     LLMRequest,
     LLMResult,
     PatchTarget,
     StreamAccumulator,
     Tracker,
+    adopt_instance,
     as_float,
     as_int,
     bound_subclass,
@@ -289,14 +291,26 @@ class Gemini(_genai.Client):
     def __init__(self, *args: Any, amplitude: Any = None, model_name: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.model_name = model_name
-        tracker = Tracker(amplitude if amplitude is not None else type(self)._amplitude_default, provider=PROVIDER)
+        self._amp_install(Tracker(amplitude if amplitude is not None else type(self)._amplitude_default, provider=PROVIDER))
+
+    def _amp_install(self, tracker: Tracker) -> None:
+        """Put tracked ``models`` and ``aio.models`` on this client (its own ``aio``, never a shared one)."""
+        from google.genai.client import AsyncClient
+
         self._amplitude_tracker = tracker
         models = TrackedModels(self._api_client)
         models._amplitude_tracker = tracker
         self._models = models
+        aio = AsyncClient(self._api_client)
         aio_models = AsyncTrackedModels(self._api_client)
         aio_models._amplitude_tracker = tracker
-        self._aio._models = aio_models
+        aio._models = aio_models
+        self._aio = aio
+
+    def __del__(self) -> None:
+        if "_amp_original" in self.__dict__:
+            return  # a wrap() twin: the API client belongs to the original
+        super().__del__()
 
     def _model(self, model: str | None) -> str:
         chosen = model or self.model_name
@@ -322,4 +336,19 @@ PATCH_TARGETS = [
     PatchTarget("gemini", "google.genai", "Client", lambda amp: bound_subclass(Gemini, amp), also_in=("google.genai.client",)),
 ]
 
-__all__ = ["Gemini", "PATCH_TARGETS"]
+
+
+def wrap_instance(client: Any, *, amplitude: Any = None, defaults: CallOptions | None = None) -> Any:
+    """A tracked ``Gemini`` sharing an existing ``genai.Client``'s API client, or ``None``."""
+    if not isinstance(client, _genai.Client):
+        return None
+    tracked = adopt_instance(Gemini, client)
+    tracked.__dict__.setdefault("model_name", None)
+    # the original owns the shared API client: keep it alive (its __del__ closes that client)
+    # and never close it from the twin
+    tracked.__dict__["_amp_original"] = client
+    tracked._amp_install(Tracker(amplitude, provider=PROVIDER, defaults=defaults))
+    return tracked
+
+
+__all__ = ["Gemini", "PATCH_TARGETS", "wrap_instance"]

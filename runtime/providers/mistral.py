@@ -16,11 +16,13 @@ except ImportError:  # mistralai 1.x
 
 from ._anthropic_format import given, tool_call
 from ._base import (
+    CallOptions,
     LLMRequest,
     LLMResult,
     PatchTarget,
     StreamAccumulator,
     Tracker,
+    adopt_instance,
     as_float,
     as_int,
     bound_subclass,
@@ -302,4 +304,19 @@ PATCH_TARGETS = [
     ),
 ]
 
-__all__ = ["Mistral", "PATCH_TARGETS"]
+
+
+def wrap_instance(client: Any, *, amplitude: Any = None, defaults: CallOptions | None = None) -> Any:
+    """A tracked ``Mistral`` sharing an existing client's configuration, or ``None``."""
+    if not isinstance(client, _VendorMistral):
+        return None
+    tracked = adopt_instance(Mistral, client)
+    for name in _MIXINS:  # sub-SDKs built for the original stay the original's
+        tracked.__dict__.pop(name, None)
+    # the original's finalizer closes the shared HTTP clients: keep it alive as long as the twin
+    tracked.__dict__["_amp_original"] = client
+    tracked.__dict__["_amplitude_tracker"] = Tracker(amplitude, provider=PROVIDER, defaults=defaults)
+    return tracked
+
+
+__all__ = ["Mistral", "PATCH_TARGETS", "wrap_instance"]
