@@ -9,7 +9,9 @@ Everything else is refused with a :class:`ToolError` that says why.
 
 from __future__ import annotations
 
+import io
 import os
+import tokenize
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -121,8 +123,9 @@ def check_source(source: str, argument: str = "source") -> str:
     return source
 
 
-def read_source_file(path: Path, argument: str = "file_path") -> str:
-    """Read a Python source file, refusing large and binary files with a clear message."""
+def read_source_file(path: Path, argument: str = "file_path") -> tuple[str, str]:
+    """Read a Python source file as ``(text, encoding)`` (PEP 263 cookie and BOM honoured, newlines
+    kept), refusing large and binary files with a clear message."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -135,12 +138,15 @@ def read_source_file(path: Path, argument: str = "file_path") -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise ToolError(f"{argument} {path} cannot be read: {exc.strerror or exc}") from None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         raise ToolError(f"{argument} {path} is a binary file, not Python source")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ToolError(f"{argument} {path} is not UTF-8 text (binary file or unsupported encoding)") from None
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding), encoding
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        raise ToolError(
+            f"{argument} {path} is not decodable Python source (binary file or wrong encoding declaration)"
+        ) from None
 
 
 def count_python_files(root: Path, limit: int = MAX_SCAN_FILES) -> int:

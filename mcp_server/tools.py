@@ -12,7 +12,6 @@ import importlib
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,40 +110,9 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = None
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        pass
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def _one_of(file_path: str | None, source: str | None) -> None:
     if (file_path is None) == (source is None):
         raise ToolError("pass exactly one of file_path (a file inside the allowed roots) or source (the code itself)")
-
-
-def _project_root_for(file: Path, roots: list[Path]) -> Path:
-    """The root that contains ``file`` and is closest to it (where a bootstrap module belongs)."""
-    containing = [r for r in roots if r == file or r in file.parents]
-    return max(containing, key=lambda r: len(r.parts)) if containing else file.parent
 
 
 # --------------------------------------------------------------------------- output models
@@ -186,6 +154,11 @@ class FileValidation(_Open):
     )
 
 
+class CreatedFile(BaseModel):
+    path: str
+    content: str
+
+
 class InstrumentResult(BaseModel):
     file_path: str | None = Field(description="The instrumented file (absolute), or null for inline source")
     changed: bool
@@ -193,7 +166,9 @@ class InstrumentResult(BaseModel):
     new_source: str = Field(description="The complete new source (exact, not masked)")
     changes: list[Any] = Field(description="What was changed, one entry per transform applied")
     warnings: list[str] = Field(description="What was left alone and why")
-    created_files: list[Any] = Field(description="Files the change needs that do not exist yet (bootstrap module)")
+    created_files: list[CreatedFile] = Field(
+        description="Files the change needs that do not exist yet (the bootstrap module); written with write=True"
+    )
     written: bool = Field(description="True when write=True and the files were written")
 
 
@@ -307,7 +282,7 @@ def validate_file(
     _one_of(file_path, source)
     if file_path is not None:
         path = paths.resolve_path(file_path, _roots(client_roots), kind="file")
-        text = paths.read_source_file(path)
+        text, _encoding = paths.read_source_file(path)
         api = _import("amplitude_ai.codemods.api", "The scanner")
         with _failures("validate_file"):
             result = _jsonable(_call_validate(api, str(path), text))
@@ -351,10 +326,11 @@ def instrument_file(
     if bootstrap_module is not None and not all(part.isidentifier() for part in bootstrap_module.split(".")):
         raise ToolError(f"bootstrap_module {bootstrap_module!r} is not a dotted Python module name")
     roots = _roots(client_roots)
+    encoding = "utf-8"
     if file_path is not None:
-        path = paths.resolve_path(file_path, roots, kind="file")
-        text = paths.read_source_file(path)
-        project_root = _project_root_for(path, roots)
+        path: Path | None = paths.resolve_path(file_path, roots, kind="file")
+        assert path is not None
+        text, encoding = paths.read_source_file(path)
         display_path: str | None = path.as_posix()
     else:
         if write:
@@ -362,61 +338,58 @@ def instrument_file(
         assert source is not None
         text = paths.check_source(source)
         path = None
-        project_root = Path.cwd()
         display_path = None
     engine = _import("amplitude_ai.codemods.instrument", "The instrumentation engine")
+    project_root = _project_root(engine, path, roots)
     with _failures("instrument_file"):
         result = engine.instrument_source(
             text,
-            str(path) if path is not None else "<source>.py",
+            str(path) if path is not None else "<source>",
             agent_id=agent_id,
             bootstrap_module=bootstrap_module,
             project_root=str(project_root),
         )
-    data = _jsonable(result)
-    created = data.get("created_files") or []
+    new_source: str = result.new_source
+    created: dict[str, str] = dict(getattr(result, "created_files", None) or {})
+    # Every file the change creates must lie inside the roots too: check all before writing any.
+    targets = {
+        str(paths.resolve_path(str(Path(p) if Path(p).is_absolute() else project_root / p), roots,
+                               must_exist=False, argument="bootstrap module")): content
+        for p, content in created.items()
+    }
     written = False
-    if write and path is not None:
-        targets = []
-        for item in created:
-            target_raw, content = _created_file(item)
-            target = Path(target_raw)
-            if not target.is_absolute():
-                target = project_root / target
-            resolved = paths.resolve_path(str(target), roots, must_exist=False, argument="created file")
-            targets.append((resolved, content))
+    if write and path is not None and result.changed:
         with _failures("instrument_file (write)"):
-            for target, content in targets:
-                if content is not None and not target.exists():
-                    _atomic_write(target, content)
-            if data.get("changed"):
-                _atomic_write(path, data["new_source"])
-        written = bool(data.get("changed") or targets)
+            try:
+                new_source.encode(encoding)
+            except UnicodeEncodeError as exc:
+                raise ToolError(f"{path}: the result cannot be stored as {encoding} ({exc}); nothing written") from None
+            engine.write_created_files(targets)
+            engine.write_atomic(path, new_source, encoding)
+        written = True
     return InstrumentResult(
         file_path=display_path,
-        changed=bool(data.get("changed")),
-        diff=data.get("diff") or "",
-        new_source=data.get("new_source", text),
-        changes=mask_data(list(data.get("changes") or [])),
-        warnings=[mask_text(str(w)) for w in data.get("warnings") or []],
-        created_files=mask_data([_created_summary(c) for c in created]),
+        changed=bool(result.changed),
+        diff=result.diff or "",
+        new_source=new_source,
+        changes=mask_data([_jsonable(c) for c in result.changes or []]),
+        warnings=[mask_text(str(w)) for w in result.warnings or []],
+        created_files=[CreatedFile(path=p, content=c) for p, c in sorted(targets.items())],
         written=written,
     )
 
 
-def _created_file(item: Any) -> tuple[str, str | None]:
-    item = _jsonable(item)
-    if isinstance(item, str):
-        return item, None
-    if isinstance(item, dict):
-        return str(item.get("path")), item.get("content", item.get("source"))
-    if isinstance(item, (list, tuple)) and len(item) == 2:
-        return str(item[0]), item[1]
-    raise ToolError(f"instrument_file: unexpected created file entry {item!r}")
-
-
-def _created_summary(item: Any) -> Any:
-    return _jsonable(item)
+def _project_root(engine: Any, path: Path | None, roots: list[Path]) -> Path:
+    """Where the bootstrap module goes: the engine's project root for the file (nearest
+    pyproject.toml / setup.py / .git) when it lies inside the allowed roots, else the
+    innermost allowed root holding the file. Inline source: the working directory."""
+    if path is None:
+        return Path.cwd()
+    candidate = Path(engine.find_project_root(path)).resolve()
+    if any(candidate == r or r in candidate.parents for r in roots):
+        return candidate
+    containing = [r for r in roots if r in path.parents]
+    return max(containing, key=lambda r: len(r.parts)) if containing else path.parent
 
 
 def generate_verify_test(
@@ -461,8 +434,10 @@ def generate_verify_test(
             "instrumented and runs inside a session. It does not drive the app's clients."
         )
     if write:
+        engine = _import("amplitude_ai.codemods.instrument", "The instrumentation engine")
         with _failures("generate_verify_test (write)"):
-            _atomic_write(target, source_text)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            engine.write_atomic(target, source_text)
     return VerifyTest(path=target.as_posix(), source=source_text, warnings=warnings, written=write)
 
 

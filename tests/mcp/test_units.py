@@ -89,11 +89,14 @@ def test_resolve_path_rules(tmp_path, monkeypatch):
 def test_read_source_file_bounds(tmp_path):
     ok = tmp_path / "ok.py"
     ok.write_text("\ufeffx = 'é'\n", encoding="utf-8")
-    assert paths.read_source_file(ok) == "x = 'é'\n"
+    assert paths.read_source_file(ok) == ("x = 'é'\n", "utf-8-sig")
     latin = tmp_path / "latin.py"
     latin.write_bytes("x = 'é'\n".encode("latin-1"))
-    with pytest.raises(ToolError, match="not UTF-8"):
+    with pytest.raises(ToolError, match="not decodable"):
         paths.read_source_file(latin)
+    declared = tmp_path / "declared.py"
+    declared.write_bytes("# -*- coding: latin-1 -*-\r\nx = 'é'\r\n".encode("latin-1"))
+    assert paths.read_source_file(declared) == ("# -*- coding: latin-1 -*-\r\nx = 'é'\r\n", "iso-8859-1")
 
 
 def test_count_python_files_skips_venvs(tmp_path):
