@@ -1,0 +1,403 @@
+"""Content modes and PII redaction.
+
+Content modes (``AIConfig.content_mode``):
+
+* ``full`` — text goes out, after redaction.
+* ``metadata_only`` and ``customer_enriched`` — no text goes out anywhere: message content,
+  tool input/output, span input/output state, score comments, system prompt, reasoning.
+
+Redaction (:class:`Redactor`) runs in three tiers, in this order:
+
+1. built-in patterns (when ``redact_pii``), each replaced by a placeholder:
+
+   ============================================  ================
+   e-mail addresses                              ``[email]``
+   credit card numbers (Luhn-checked, known      ``[credit_card]``
+   network prefixes, 13-19 digits)
+   US social security numbers (dashed, spaced)   ``[ssn]``
+   IPv4 and IPv6 addresses (incl. compressed)    ``[ip_address]``
+   US and international (``+CC``) phone numbers  ``[phone]``
+   ============================================  ================
+
+   The spec names ``[ip_address]``, ``[phone]`` and ``[ssn]``; ``[email]`` and
+   ``[credit_card]`` are our choice in the same style.
+2. custom patterns: a plain regex string becomes ``[REDACTED]``; a ``(regex, label)`` tuple
+   becomes ``label`` (taken literally, no back-references). They run even when
+   ``redact_pii`` is off: they are explicit configuration.
+3. ``custom_fn(text) -> str`` last. If it raises or returns something other than a string,
+   the text from tiers 1-2 is kept; the first such failure of a ``Redactor`` logs one
+   warning on the ``amplitude_ai`` logger, later ones log at debug level.
+
+Each built-in pattern runs only when a cheap test says it could match (``@`` for e-mail,
+a digit for numbers, ``::`` or seven colons for IPv6), so text without PII costs little.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Callable, Iterable
+
+logger = logging.getLogger("amplitude_ai")
+
+FULL = "full"
+METADATA_ONLY = "metadata_only"
+CUSTOMER_ENRICHED = "customer_enriched"
+CONTENT_MODES = (FULL, METADATA_ONLY, CUSTOMER_ENRICHED)
+
+EMAIL_PLACEHOLDER = "[email]"
+PHONE_PLACEHOLDER = "[phone]"
+SSN_PLACEHOLDER = "[ssn]"
+CREDIT_CARD_PLACEHOLDER = "[credit_card]"
+IP_PLACEHOLDER = "[ip_address]"
+CUSTOM_PLACEHOLDER = "[REDACTED]"
+
+
+# --------------------------------------------------------------------------------------
+# content modes
+# --------------------------------------------------------------------------------------
+def content_mode_value(mode: Any) -> str:
+    """Normalize a ``ContentMode`` member or its string value to the string value.
+
+    ``None`` means the default, ``"full"``. Anything else raises ``ValueError``.
+    (``ContentMode`` lives in ``amplitude_ai.config``; we compare by value to avoid importing it.)
+    """
+    if mode is None:
+        return FULL
+    value = getattr(mode, "value", mode)
+    if isinstance(value, str):
+        normalized = value.strip().lower()
+        if normalized in CONTENT_MODES:
+            return normalized
+    raise ValueError(f"unknown content mode {mode!r}; expected one of: {', '.join(CONTENT_MODES)}")
+
+
+def content_allowed(mode: Any) -> bool:
+    """True when text (content, tool input/output, span state, comments, prompts, reasoning) may be sent."""
+    return content_mode_value(mode) == FULL
+
+
+# --------------------------------------------------------------------------------------
+# built-in patterns
+#
+# Python's regex engine is slow when a pattern can start anywhere (it tries every position).
+# So each detector first finds cheap anchors with C-speed scans (``str.find`` for '@' and
+# ':', a character-class regex for digit runs) and runs the precise checks only there.
+# --------------------------------------------------------------------------------------
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+
+# e-mail: local part found by scanning left from '@', domain matched right of it
+_EMAIL_LOCAL_EXTRA = frozenset(".%+'-_")
+_EMAIL_DOMAIN = re.compile(
+    r"[^\W_](?:[\w-]{0,61}[^\W_])?(?:\.[^\W_](?:[\w-]{0,61}[^\W_])?)*\.[^\W\d_]{2,24}(?![\w-]|\.[^\W_])"
+)
+
+# Digit runs (digits with the separators phone/card/SSN/IP formats use): the only places
+# where a numeric detector can match. At least 7 characters: the shortest is "1.1.1.1".
+_DIGIT_RUN = re.compile(r"[0-9+(][0-9 ()+.\-]{6,}")
+
+# The numeric detectors, tried in this order at each position of a digit run; a candidate
+# the check in _numeric_sub rejects is left as it is (and not re-examined by the others).
+_NUMERIC = re.compile(
+    # credit cards: contiguous 13-19 digits, or grouped 4-4-4-4(-1..3) / 4-6-4(5)
+    r"(?P<card>(?<![0-9A-Za-z_.-])(?:"
+    r"[0-9]{13,19}"
+    r"|[0-9]{4}(?P<cs>[ -])[0-9]{4}(?P=cs)[0-9]{4}(?P=cs)[0-9]{4}(?:(?P=cs)[0-9]{1,3})?"
+    r"|[0-9]{4}(?P<as>[ -])[0-9]{6}(?P=as)[0-9]{4,5}"
+    r")(?![0-9A-Za-z_]|[.-][0-9]))"
+    # SSN: 3-2-4 with dashes or single spaces
+    r"|(?P<ssn>(?<![0-9A-Za-z_.-])[0-9]{3}(?P<ss>[- ])[0-9]{2}(?P=ss)[0-9]{4}(?![0-9A-Za-z_]|[.-][0-9]))"
+    # IPv4 with real octets
+    r"|(?P<ipv4>(?<![0-9A-Za-z_.:])" + _OCTET + r"(?:\." + _OCTET + r"){3}(?![0-9A-Za-z_:]|\.[0-9]))"
+    # US phone: optional +1 / 1, area code in parentheses or not, separators . - or space
+    r"|(?P<us>(?<![0-9A-Za-z_+])(?:\+?1[ .-]?)?(?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-]?)[0-9]{3}[ .-]?[0-9]{4}"
+    r"(?![0-9A-Za-z_]|[.-][0-9]))"
+    # international phone: +CC then digit groups (8-15 digits in all, checked in _numeric_sub)
+    r"|(?P<intl>(?<![0-9A-Za-z_+])\+[0-9]{1,4}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]{1,6})){1,6}"
+    r"(?![0-9A-Za-z_]|[.-][0-9]))"
+)
+
+# IPv6: a token of address characters around a ':' ; validated in code
+_V6_TOKEN_CHARS = frozenset("0123456789abcdefABCDEF:.%") | frozenset(
+    "ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ_"  # word characters, so a token never starts mid-word
+)
+_HEX4 = re.compile(r"[0-9A-Fa-f]{1,4}\Z")
+_IPV4_FULL = re.compile(_OCTET + r"(?:\." + _OCTET + r"){3}\Z")
+_ZONE = re.compile(r"[0-9A-Za-z_.]{1,15}\Z")
+
+
+_LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")  # digit -> digit sum of its double
+_DROP_SEPARATORS = str.maketrans("", "", " .-()+")
+
+
+def _luhn_ok(digits: str) -> bool:
+    kept, doubled = digits[-1::-2], digits[-2::-2].translate(_LUHN_DOUBLE)
+    # sum of ASCII codes minus 48 per digit = sum of digits (bytes sum runs in C)
+    return (sum(kept.encode()) + sum(doubled.encode()) - 48 * len(digits)) % 10 == 0
+
+
+def _card_prefix_ok(digits: str) -> bool:
+    """Issuer prefixes in use: Visa 4, Mastercard 51-55 / 2221-2720, Amex 34/37, Diners 30/36/38,
+    JCB 35, Discover / UnionPay / Maestro 6x, Maestro 50/56-58."""
+    first = digits[0]
+    if first in "456":
+        return True
+    if first == "3":
+        return digits[1] in "04578"
+    if first == "2":
+        return 2221 <= int(digits[:4]) <= 2720
+    return False
+
+
+def _is_card(text: str) -> bool:
+    digits = text.translate(_DROP_SEPARATORS)
+    return 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and _luhn_ok(digits)
+
+
+def _is_ipv6(candidate: str) -> bool:
+    address, _, zone = candidate.partition("%")
+    if zone and not _ZONE.match(zone):
+        return False
+    if address.count("::") > 1 or ":::" in address or address.count(":") < 2:
+        return False
+    if "." in address:  # a trailing IPv4 takes the room of two groups
+        head, _, tail = address.rpartition(":")
+        if not _IPV4_FULL.match(tail):
+            return False
+        address = head + (":0:0" if not head.endswith(":") else "0:0")
+    if "::" in address:
+        left, right = address.split("::")
+        parts = (left.split(":") if left else []) + (right.split(":") if right else [])
+        if len(parts) > 7:
+            return False
+    else:
+        parts = address.split(":")
+        if len(parts) != 8:
+            return False
+    return all(_HEX4.match(p) for p in parts)
+
+
+def _numeric_placeholder(match: re.Match[str]) -> str | None:
+    """The placeholder for a numeric candidate, or None when the candidate is not PII."""
+    kind = match.lastgroup
+    text = match.group(0)
+    if kind in ("card", "cs", "as"):
+        return CREDIT_CARD_PLACEHOLDER if _is_card(text) else None
+    if kind in ("ssn", "ss"):
+        return SSN_PLACEHOLDER
+    if kind == "ipv4":
+        return IP_PLACEHOLDER
+    if kind == "us":
+        if text.isdigit():  # a bare run of digits: be strict
+            national = text
+            if len(text) == 11:
+                if text[0] != "1":
+                    return None
+                national = text[1:]
+            if national[0] in "01":  # NANP area codes start with 2-9 (this keeps unix timestamps)
+                return None
+        return PHONE_PLACEHOLDER
+    return PHONE_PLACEHOLDER if 8 <= len(text.translate(_DROP_SEPARATORS)) <= 15 else None  # international
+
+
+def _redact_emails(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > last and (text[start - 1].isalnum() or text[start - 1] in _EMAIL_LOCAL_EXTRA):
+            start -= 1
+        domain = _EMAIL_DOMAIN.match(text, at + 1) if start < at else None
+        if domain is not None:
+            out.append(text[last:start])
+            out.append(EMAIL_PLACEHOLDER)
+            last = domain.end()
+            at = text.find("@", last)
+        else:
+            at = text.find("@", at + 1)
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _redact_ipv6(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    n = len(text)
+    colon = text.find(":")
+    while colon != -1:
+        start = colon
+        while start > last and text[start - 1] in _V6_TOKEN_CHARS:
+            start -= 1
+        end = colon + 1
+        while end < n and text[end] in _V6_TOKEN_CHARS:
+            end += 1
+        token_end = end
+        while token_end > colon + 1 and text[token_end - 1] == ".":  # sentence full stop
+            token_end -= 1
+        token = text[start:token_end]
+        if not _is_ipv6(token):
+            # "ip6:2001:db8::1": try again without a leading non-hex word and its colon
+            head, sep, rest = token.partition(":")
+            if sep and head and not all(c in "0123456789abcdefABCDEF" for c in head) and _is_ipv6(rest):
+                start += len(head) + 1
+                token = rest
+            else:
+                token = ""
+        if token:
+            out.append(text[last:start])
+            out.append(IP_PLACEHOLDER)
+            last = token_end
+        colon = text.find(":", end)
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _redact_numbers(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    search = _NUMERIC.search
+    for run in _DIGIT_RUN.finditer(text):
+        pos, end = run.span()
+        endpos = end + 1  # one character of context for the detectors' look-ahead
+        while True:
+            found = search(text, pos, endpos)
+            if found is None:
+                break
+            replacement = _numeric_placeholder(found)
+            if replacement is not None:
+                out.append(text[last : found.start()])
+                out.append(replacement)
+                last = found.end()
+            pos = found.end() if found.end() > pos else pos + 1
+            if endpos - pos < 8:  # too short for another detector (7 characters + 1 of context)
+                break
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def redact_builtin(text: str) -> str:
+    """Apply the built-in PII detectors only: e-mail, IPv6, then the numeric ones."""
+    if "@" in text:
+        text = _redact_emails(text)
+    if "::" in text or text.count(":") >= 7:
+        text = _redact_ipv6(text)
+    return _redact_numbers(text)
+
+
+# --------------------------------------------------------------------------------------
+# Redactor
+# --------------------------------------------------------------------------------------
+def _compile_custom(patterns: Iterable[str | tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
+    compiled: list[tuple[re.Pattern[str], str]] = []
+    for entry in patterns or ():
+        if isinstance(entry, str):
+            pattern, label = entry, CUSTOM_PLACEHOLDER
+        elif isinstance(entry, (tuple, list)) and len(entry) == 2 and all(isinstance(x, str) for x in entry):
+            pattern, label = entry[0], entry[1]
+        else:
+            raise ValueError(
+                f"custom_redaction_patterns: each entry must be a regex string or a (regex, replacement) "
+                f"pair of strings, got {entry!r}"
+            )
+        try:
+            regex = re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"custom_redaction_patterns: invalid regular expression {pattern!r}: {exc}") from None
+        compiled.append((regex, label))
+    return compiled
+
+
+class Redactor:
+    """Removes PII from text before it leaves the process (see the module docstring for the tiers)."""
+
+    __slots__ = ("redact_pii", "_custom", "_custom_fn", "_warned")
+
+    def __init__(
+        self,
+        redact_pii: bool = True,
+        custom_patterns: Iterable[str | tuple[str, str]] = (),
+        custom_fn: Callable[[str], str] | None = None,
+    ) -> None:
+        if custom_fn is not None and not callable(custom_fn):
+            raise ValueError(f"custom_redaction_fn must be callable, got {type(custom_fn).__name__}")
+        self.redact_pii = bool(redact_pii)
+        self._custom = _compile_custom(custom_patterns)
+        self._custom_fn = custom_fn
+        self._warned = False
+
+    @property
+    def active(self) -> bool:
+        """False when redaction would return every text unchanged."""
+        return self.redact_pii or bool(self._custom) or self._custom_fn is not None
+
+    def redact(self, text: str) -> str:
+        if not text or not isinstance(text, str):
+            return text
+        if self.redact_pii:
+            text = redact_builtin(text)
+        for regex, label in self._custom:
+            text = regex.sub(lambda _m, _label=label: _label, text)
+        if self._custom_fn is not None:
+            text = self._apply_custom_fn(text)
+        return text
+
+    def _apply_custom_fn(self, text: str) -> str:
+        try:
+            result = self._custom_fn(text)  # type: ignore[misc]
+        except Exception as exc:  # the host app must not break because of a redaction callback
+            self._report(f"custom_redaction_fn raised {type(exc).__name__}: {exc}")
+            return text
+        if not isinstance(result, str):
+            self._report(f"custom_redaction_fn returned {type(result).__name__}, expected str")
+            return text
+        return result
+
+    def _report(self, problem: str) -> None:
+        if self._warned:
+            logger.debug("%s; kept the pattern-redacted text", problem)
+        else:
+            self._warned = True
+            logger.warning("%s; kept the pattern-redacted text (further failures are logged at debug level)", problem)
+
+
+class ContentPolicy:
+    """The content mode and the redactor together: what text, if any, may leave the process.
+
+    ``text()`` and ``json()`` return ``None`` when the mode sends no text, else the redacted text.
+    """
+
+    __slots__ = ("mode", "allowed", "redactor")
+
+    def __init__(self, mode: Any = FULL, redactor: Redactor | None = None) -> None:
+        self.mode = content_mode_value(mode)
+        self.allowed = self.mode == FULL
+        self.redactor = redactor if redactor is not None else Redactor()
+
+    def text(self, value: str | None) -> str | None:
+        if not self.allowed or value is None:
+            return None
+        if not isinstance(value, str):
+            value = str(value)
+        return self.redactor.redact(value)
+
+    def json(self, value: Any) -> str | None:
+        """Serialize ``value`` to JSON (non-JSON values via ``str``), then redact; ``None`` when not allowed."""
+        if not self.allowed or value is None:
+            return None
+        if isinstance(value, str):
+            serialized = value
+        else:
+            import json
+
+            try:
+                serialized = json.dumps(value, default=str, ensure_ascii=False)
+            except (TypeError, ValueError):
+                serialized = str(value)
+        return self.redactor.redact(serialized)
