@@ -23,16 +23,10 @@ when given, else the nearest folder above the file holding ``pyproject.toml``,
 rendered from ``templates/bootstrap.py.j2``, returned in ``created_files`` and written
 by ``instrument_file``/``fix_paths`` only when it does not exist yet.
 
-What the transforms need from the findings (``findings.py``); read through the small
-adapters below (``_client_targets`` ...), the only code that knows the model:
-- client constructions: position of the constructor call (libcst 1-based line,
-  0-based column), the qualified class/factory (``openai.OpenAI``,
-  ``boto3.client``), provider, ``instrumented``;
-- call sites: position, ``instrumented``, ``in_session``;
-- handlers: ``def`` line, name, framework/kind, ``in_session``, the user id
-  expression when the handler has an obvious one, end line;
-- apps: the line of the statement creating a FastAPI/Starlette app, the name it is
-  bound to, whether the middleware is already added.
+Planning reads ``findings.FileReport``: ``clients`` (``col_offset``, ``qualified_name``,
+``instrumented``), ``apps`` (``has_middleware``), ``handlers`` (``reaches_llm``,
+``in_session``, ``user_id_source``) and ``error``; the adapters below are the only code
+that knows the model.
 """
 
 from __future__ import annotations
@@ -61,7 +55,18 @@ SWAPPABLE: dict[tuple[str, str], str] = {
     ("anthropic", "Anthropic"): "Anthropic",
     ("anthropic", "AsyncAnthropic"): "AsyncAnthropic",
     ("mistralai", "Mistral"): "Mistral",
+    # amplitude_ai.Gemini is a google.genai.Client subclass
+    ("google.genai", "Client"): "Gemini",
 }
+
+
+def wrapper_for(qualified: str) -> str | None:
+    """The amplitude_ai class a client class can be swapped for (None: use wrap())."""
+    parts = qualified.split(".")
+    if len(parts) < 2:
+        return None
+    package = ".".join(parts[:2]) if parts[0] == "google" else parts[0]
+    return SWAPPABLE.get((package, parts[-1]))
 SESSION_FRAMEWORKS_WITH_MIDDLEWARE = {"fastapi", "starlette"}
 
 
@@ -110,83 +115,55 @@ class FixResult:
 
 
 # -- adapters over the scanner's findings -------------------------------------------------
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
-
-
 def _client_targets(report: Any) -> list:
     from .transforms._common import ClientTarget
 
     targets = []
-    for client in _get(report, "clients", default=()) or ():
-        if _get(client, "instrumented", default=False):
+    for client in report.clients:
+        if client.instrumented:
             continue
-        qualified = str(_get(client, "qualified_name", "class_name", "qualname", "kind", default="") or "")
-        parts = qualified.split(".")
-        wrapper = SWAPPABLE.get((parts[0], parts[-1])) if len(parts) > 1 else None
         targets.append(
             ClientTarget(
-                line=int(_get(client, "line")),
-                column=int(_get(client, "column", "col", default=0)),
-                wrapper=wrapper,
-                label=qualified,
+                line=client.line,
+                column=client.col_offset,
+                wrapper=wrapper_for(client.qualified_name),
+                label=client.callee or client.qualified_name,
             )
         )
     return targets
-
-
-def _call_sites(report: Any) -> list:
-    return list(_get(report, "call_sites", default=()) or ())
 
 
 def _app_targets(report: Any, project_has_calls: bool) -> list:
     from .transforms._common import AppTarget
 
-    if not (project_has_calls or _call_sites(report)):
+    if not (project_has_calls or report.call_sites):
         return []
-    targets = []
-    for app in _get(report, "apps", default=()) or ():
-        if _get(app, "has_middleware", "instrumented", default=False):
-            continue
-        framework = str(_get(app, "framework", default="fastapi")).lower()
-        if framework not in SESSION_FRAMEWORKS_WITH_MIDDLEWARE:
-            continue
-        targets.append(AppTarget(line=int(_get(app, "line")), app=str(_get(app, "name", "app", default="app"))))
-    return targets
+    return [
+        AppTarget(line=app.line, app=app.name)
+        for app in report.apps
+        if app.framework in SESSION_FRAMEWORKS_WITH_MIDDLEWARE and not app.has_middleware
+    ]
 
 
 def _handler_targets(report: Any) -> list:
     from .transforms._common import HandlerTarget
 
-    sites = [s for s in _call_sites(report) if not _get(s, "in_session", default=False)]
-    targets = []
-    for handler in _get(report, "handlers", default=()) or ():
-        framework = str(_get(handler, "framework", "kind", default="")).lower()
-        if framework in SESSION_FRAMEWORKS_WITH_MIDDLEWARE or _get(handler, "in_session", default=False):
-            continue
-        start = int(_get(handler, "line"))
-        end = _get(handler, "end_line", default=None)
-        if end is None or not any(start <= int(_get(s, "line")) <= int(end) for s in sites):
-            continue
-        targets.append(
-            HandlerTarget(
-                line=int(_get(handler, "def_line", "line")),
-                name=str(_get(handler, "name", "function", default="") or ""),
-                user_id=_get(handler, "user_id_source", "user_id", "user_id_expr", default=None),
-                kind=framework,
-            )
+    return [
+        HandlerTarget(
+            line=handler.def_line or handler.line,
+            name=handler.name,
+            user_id=handler.user_id_source,
+            kind=handler.framework,
         )
-    return targets
+        for handler in report.handlers
+        if handler.reaches_llm
+        and not handler.in_session
+        and handler.framework not in SESSION_FRAMEWORKS_WITH_MIDDLEWARE
+    ]
 
 
 def _parse_error(report: Any) -> str | None:
-    error = _get(report, "error", "parse_error", default=None)
-    return str(error) if error else None
+    return report.error or None
 
 
 def _scan(source: str, path: str) -> Any:
@@ -380,17 +357,10 @@ def instrument_file(
 
 
 # -- trees ---------------------------------------------------------------------------------
-def _report_files(project: Any) -> Iterable[tuple[str, Any]]:
-    files = _get(project, "files", "file_reports", default=()) or ()
-    if isinstance(files, dict):
-        return list(files.items())
-    return [(str(_get(f, "path")), f) for f in files]
-
-
-def _needs_work(report: Any) -> bool:
+def _needs_work(report: Any, project_has_calls: bool) -> bool:
     if _parse_error(report):
         return True
-    return bool(_client_targets(report) or _get(report, "apps", default=()) or _handler_targets(report))
+    return bool(_client_targets(report) or _app_targets(report, project_has_calls) or _handler_targets(report))
 
 
 def fix_paths(
@@ -408,11 +378,11 @@ def fix_paths(
 
     project_root = Path(root).resolve() if root else find_project_root(paths[0] if paths else ".")
     project = scan_paths([str(p) for p in paths], exclude=list(exclude), root=str(project_root))
-    reports = _report_files(project)
-    has_calls = any(_call_sites(r) for _, r in reports)
+    has_calls = bool(project.call_sites)
     result = FixResult()
-    for rel_path, report in reports:
-        if not _needs_work(report):
+    for report in project.files:
+        rel_path = report.path
+        if not _needs_work(report, has_calls):
             continue
         full = Path(rel_path) if Path(rel_path).is_absolute() else project_root / rel_path
         fix = FileFix(path=rel_path)

@@ -154,13 +154,14 @@ class PlannedTransform(ContextAwareTransformer):
         self._before: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
         self._remove: set[cst.CSTNode] = set()
         self._planned_imports: set[tuple[str, str, str]] = set()
+        self._extend: dict[cst.ImportFrom, list[tuple[str, str]]] = {}
         self._module: cst.Module | None = None
 
     # -- planning helpers -----------------------------------------------------------
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._module = tree
         self.plan(tree)
-        if not (self._after or self._before or self._remove or self.has_edits()):
+        if not (self._after or self._before or self._remove or self._extend or self.has_edits()):
             return tree
         return tree.visit(self)
 
@@ -286,13 +287,86 @@ class PlannedTransform(ContextAwareTransformer):
             return parse_statement(f"import {module}" + ("" if name == module.split(".")[0] else f" as {name}"))
         return parse_statement(f"from {module} import {attr}" + ("" if name == attr else f" as {name}"))
 
-    def ensure_import(self, anchor: cst.CSTNode | None, module: str, attr: str | None, name: str) -> None:
-        """Insert the import after ``anchor`` (a statement) unless already planned."""
+    def ensure_import(
+        self, anchor: cst.CSTNode | None, module: str, attr: str | None, name: str, uses: Sequence[cst.CSTNode] = ()
+    ) -> None:
+        """Insert the import after ``anchor`` (a statement) unless already planned. With
+        ``uses``, a module-level ``from module import ...`` above every use is extended instead."""
         key = (module, attr or "", name)
         if key in self._planned_imports:
             return
         self._planned_imports.add(key)
-        self.insert_after(anchor, self.import_statement(module, attr, name))
+        if attr is not None and uses and self._extend_existing(module, attr, name, uses):
+            return
+        stmt = self.import_statement(module, attr, name)
+        if attr is not None:  # join `from m import a` planned at the same place: `from m import a, b`
+            for bucket in (self._after, self._before):
+                for planned in bucket.values():
+                    for i, other in enumerate(planned):
+                        small = other.body[0]
+                        if isinstance(small, cst.ImportFrom) and module_name(small) == module and not small.lpar:
+                            if planned is self._after.get(self._anchor_or_default(anchor)) or (
+                                bucket is self._before and self._anchor_or_default(anchor) is None
+                            ):
+                                aliases = sorted(
+                                    [*small.names, *stmt.body[0].names], key=lambda a: alias_bound_name(a)
+                                )
+                                aliases = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in aliases]
+                                aliases = [
+                                    a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                                    for a in aliases[:-1]
+                                ] + aliases[-1:]
+                                planned[i] = other.with_changes(body=[small.with_changes(names=aliases)])
+                                return
+        self.insert_after(anchor, stmt)
+
+    def _extend_existing(self, module: str, attr: str, name: str, uses: Sequence[cst.CSTNode]) -> bool:
+        assert self._module is not None
+        first_use = min(self.position(u)[0] for u in uses)
+        for stmt in self._module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if (
+                isinstance(small, cst.ImportFrom)
+                and not small.relative
+                and module_name(small) == module
+                and not isinstance(small.names, cst.ImportStar)
+                and self.position(stmt)[0] < first_use
+            ):
+                self._extend.setdefault(small, []).append((attr, name))
+                return True
+        return False
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom):
+        extra = self._extend.get(original_node)
+        if not extra or isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        names = list(updated_node.names)
+        for attr, name in extra:
+            names.append(cst.ImportAlias(name=cst.Name(attr), asname=None if attr == name else cst.AsName(name=cst.Name(name))))
+        if updated_node.lpar is None or not any(isinstance(a.comma, cst.Comma) for a in names[-len(extra) - 1 : -len(extra)]):
+            names = [
+                a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                if i < len(names) - 1 and not isinstance(a.comma, cst.Comma)
+                else a
+                for i, a in enumerate(names)
+            ]
+        else:  # parenthesized with a trailing comma: keep one name per line
+            lead = updated_node.lpar.whitespace_after
+            between = (
+                cst.ParenthesizedWhitespace(indent=lead.indent, last_line=lead.last_line)
+                if isinstance(lead, cst.ParenthesizedWhitespace)
+                else cst.SimpleWhitespace(" ")
+            )
+            closing = names[-len(extra) - 1].comma
+            for i in range(len(names) - len(extra) - 1, len(names)):
+                names[i] = names[i].with_changes(comma=closing if i == len(names) - 1 else cst.Comma(whitespace_after=between))
+        return updated_node.with_changes(names=names)
+
+    def _anchor_or_default(self, anchor: cst.CSTNode | None) -> cst.CSTNode | None:
+        assert self._module is not None
+        return anchor if anchor is not None else leading_import_end(self._module)
 
     def insert_after(self, anchor: cst.CSTNode | None, stmt: cst.SimpleStatementLine) -> None:
         assert self._module is not None
@@ -320,13 +394,11 @@ class PlannedTransform(ContextAwareTransformer):
             return cst.RemoveFromParent() if updated is None else updated
         items = [*before, *([] if updated is None else [updated]), *after]
         if before and isinstance(updated, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            # the first statement keeps the module's leading comments
-            first = items[0]
-            lead = getattr(updated, "leading_lines", ())
-            if lead and isinstance(first, cst.SimpleStatementLine):
-                items[0] = first.with_changes(leading_lines=lead)
-                index = len(before)
-                items[index] = updated.with_changes(leading_lines=())
+            # the new imports take the statement's leading comments; a blank line (two
+            # before a def/class) separates them from the statement
+            items[0] = items[0].with_changes(leading_lines=updated.leading_lines)
+            blank = 2 if isinstance(updated, (cst.FunctionDef, cst.ClassDef)) else 1
+            items[len(before)] = updated.with_changes(leading_lines=[cst.EmptyLine()] * blank)
         return cst.FlattenSentinel(items)
 
     def leave_SimpleStatementLine(self, original_node, updated_node):

@@ -9,10 +9,11 @@ from libcst.codemod import CodemodContext
 
 from ._common import MIDDLEWARE_MODULE, AppTarget, PlannedTransform, Setup, dotted, parse_statement
 from .swap_client import AI_NAMES
+from .wrap_session import AGENT_NAMES
 
 DESCRIPTION = (
-    "Add `app.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai)` on the line after a "
-    "FastAPI/Starlette app is created, so every request runs in its own session."
+    "Add `app.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai, agent=agent)` on the line after "
+    "a FastAPI/Starlette app is created, so every request runs in a session of the project's agent."
 )
 
 MIDDLEWARE_NAMES = ("AmplitudeAIMiddleware", "_AmplitudeAIMiddleware")
@@ -21,16 +22,16 @@ EXAMPLES: list[tuple[str, str, str]] = [
     (
         "fastapi-app",
         "from fastapi import FastAPI\n\napp = FastAPI(title='chat')\n\n\n@app.get('/')\ndef index():\n    return {}\n",
-        "from fastapi import FastAPI\nfrom amplitude_ai.middleware import AmplitudeAIMiddleware\nfrom amplitude_setup import ai\n\n"
-        "app = FastAPI(title='chat')\napp.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai)\n\n\n"
+        "from fastapi import FastAPI\nfrom amplitude_ai.middleware import AmplitudeAIMiddleware\nfrom amplitude_setup import agent, ai\n\n"
+        "app = FastAPI(title='chat')\napp.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai, agent=agent)\n\n\n"
         "@app.get('/')\ndef index():\n    return {}\n",
     ),
     (
         "app-factory",
         "from starlette.applications import Starlette\n\n\ndef create_app():\n    api = Starlette()\n    return api\n",
         "from starlette.applications import Starlette\nfrom amplitude_ai.middleware import AmplitudeAIMiddleware\n"
-        "from amplitude_setup import ai\n\n\ndef create_app():\n    api = Starlette()\n"
-        "    api.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai)\n    return api\n",
+        "from amplitude_setup import agent, ai\n\n\ndef create_app():\n    api = Starlette()\n"
+        "    api.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai, agent=agent)\n    return api\n",
     ),
 ]
 
@@ -67,17 +68,24 @@ class AddMiddleware(PlannedTransform):
         if ai_choice is None or mw_choice is None:
             self.outcome.warnings.append("the names for the middleware/AmplitudeAI instance are taken here; left alone")
             return
+        agent_choice = self.choose_name(stmts, self.setup.bootstrap_module, "agent", AGENT_NAMES)
+        if ai_choice is None or mw_choice is None or agent_choice is None:
+            self.outcome.warnings.append("the names for the middleware/AmplitudeAI instance are taken here; left alone")
+            return
         ai, ai_imported = ai_choice
         mw, mw_imported = mw_choice
+        agent, agent_imported = agent_choice
         if not mw_imported:
-            self.ensure_import(None, MIDDLEWARE_MODULE, "AmplitudeAIMiddleware", mw)
+            self.ensure_import(None, MIDDLEWARE_MODULE, "AmplitudeAIMiddleware", mw, stmts)
+        if not agent_imported:
+            self.ensure_import(None, self.setup.bootstrap_module, "agent", agent, stmts)
         if not ai_imported:
-            self.ensure_import(None, self.setup.bootstrap_module, "ai", ai)
+            self.ensure_import(None, self.setup.bootstrap_module, "ai", ai, stmts)
         for target, stmt in found:
             app = self._bound_app(stmt)
-            line = parse_statement(f"{app}.add_middleware({mw}, amplitude_ai={ai})")
-            self._after.setdefault(stmt, []).append(line)
-            self.outcome.changes.append(f"{target.line}: {app}.add_middleware({mw}, amplitude_ai={ai})")
+            code = f"{app}.add_middleware({mw}, amplitude_ai={ai}, agent={agent})"
+            self._after.setdefault(stmt, []).append(parse_statement(code))
+            self.outcome.changes.append(f"{target.line}: {code}")
 
     @staticmethod
     def _bound_app(stmt: cst.SimpleStatementLine) -> str | None:

@@ -192,6 +192,7 @@ class SwapClient(PlannedTransform):
         return add_keyword(updated_node, "amplitude", cst.Name(self._ai))
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom):
+        updated_node = super().leave_ImportFrom(original_node, updated_node)
         switch = self._switch.get(original_node)
         if not switch:
             return updated_node
@@ -219,6 +220,24 @@ class SwapClient(PlannedTransform):
                 whitespace_after=last_comma.whitespace_after.with_changes(first_line=cst.TrailingWhitespace())
             )
         if kept[-1] is not names[-1]:
+            own = kept[-1].comma
+            own_comment = (
+                own.whitespace_after.first_line
+                if isinstance(own, cst.Comma)
+                and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace)
+                and own.whitespace_after.first_line.comment is not None
+                else None
+            )
+            if own_comment is not None and isinstance(last_comma, cst.Comma) and isinstance(
+                last_comma.whitespace_after, cst.ParenthesizedWhitespace
+            ):  # keep the kept name's own comment, with the closing layout of the old last name
+                last_comma = last_comma.with_changes(
+                    whitespace_after=last_comma.whitespace_after.with_changes(first_line=own_comment)
+                )
+            elif own_comment is not None:
+                last_comma = own.with_changes(
+                    whitespace_after=own.whitespace_after.with_changes(last_line=cst.SimpleWhitespace(""), indent=False)
+                )
             kept[-1] = kept[-1].with_changes(comma=last_comma)
         new_aliases = [renamed(a).with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in moving]
         for i in range(len(new_aliases) - 1):

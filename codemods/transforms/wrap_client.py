@@ -88,9 +88,9 @@ class WrapClient(PlannedTransform):
         known = [a for a in anchors if a is not None]
         anchor = min(known, key=self.position) if len(known) == len(anchors) and self._same_scope(known) else None
         if not wrap_imported:
-            self.ensure_import(anchor, RUNTIME_MODULE, "wrap", self._wrap)
+            self.ensure_import(anchor, RUNTIME_MODULE, "wrap", self._wrap, uses)
         if not ai_imported:
-            self.ensure_import(anchor, self.setup.bootstrap_module, "ai", self._ai)
+            self.ensure_import(anchor, self.setup.bootstrap_module, "ai", self._ai, uses)
 
     def _same_scope(self, anchors: list[cst.CSTNode]) -> bool:
         return len({id(self.scope_of(a)) for a in anchors}) == 1

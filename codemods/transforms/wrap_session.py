@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
+from libcst.metadata import PositionProvider
 
 from ._args import keyword_arg
 from ._common import HandlerTarget, PlannedTransform, Setup
@@ -71,6 +72,15 @@ class WrapSession(PlannedTransform):
         found: list[tuple[HandlerTarget, cst.FunctionDef, cst.BaseExpression | None]] = []
         for target in self.targets:
             defs = [d for d in self.nodes_at(target.line, None, cst.FunctionDef) if not target.name or d.name.value == target.name]
+            if not defs:  # a position on the first decorator
+                defs = [
+                    d
+                    for d in self._all_defs(tree)
+                    if d.decorators and self.position(d.decorators[0])[0] == target.line
+                    and (not target.name or d.name.value == target.name)
+                ]
+            if defs and not self._wrappable(defs[0]):
+                continue  # nothing but a docstring: nothing to run in a session
             if not defs:
                 self.outcome.warnings.append(f"{target.line}: handler {target.name or '?'} not found; left alone")
                 continue
@@ -95,7 +105,19 @@ class WrapSession(PlannedTransform):
             who = target.user_id if user_id is not None else "TODO placeholder"
             self.outcome.changes.append(f"{target.line}: {func.name.value}: body runs in `{kind} {self._agent}.session(...)` (user id: {who})")
         if not imported:
-            self.ensure_import(None, self.setup.bootstrap_module, "agent", self._agent)
+            self.ensure_import(None, self.setup.bootstrap_module, "agent", self._agent, [f for _, f, _ in found])
+
+    def _all_defs(self, tree: cst.Module) -> list[cst.FunctionDef]:
+        return [n for n in self.metadata[PositionProvider] if isinstance(n, cst.FunctionDef)]
+
+    @staticmethod
+    def _wrappable(func: cst.FunctionDef) -> bool:
+        if isinstance(func.body, cst.SimpleStatementSuite):
+            return True
+        stmts = list(func.body.body)
+        if stmts and _is_docstring(stmts[0]):
+            stmts = stmts[1:]
+        return bool(stmts)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         if original_node not in self._defs:
