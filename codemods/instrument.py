@@ -115,22 +115,38 @@ class FixResult:
 
 
 # -- adapters over the scanner's findings -------------------------------------------------
-def _client_targets(report: Any) -> list:
+# client constructions wrap() accepts (the rest are refused with a warning)
+WRAPPABLE_PREFIXES = ("boto3.", "openai.", "anthropic.", "google.genai.", "mistralai.")
+
+
+def _client_plan(report: Any) -> tuple[list, list[str]]:
     from .transforms._common import ClientTarget
 
-    targets = []
+    targets, warnings = [], []
     for client in report.clients:
         if client.instrumented:
+            continue
+        wrapper = wrapper_for(client.qualified_name)
+        if wrapper is None and not client.qualified_name.startswith(WRAPPABLE_PREFIXES):
+            warnings.append(
+                f"{client.line}:{client.col_offset}: {client.callee or client.qualified_name}: "
+                f"amplitude_ai has no wrapper for {client.qualified_name}; instrument its calls by hand "
+                "(track_ai_message) or move to a supported client"
+            )
             continue
         targets.append(
             ClientTarget(
                 line=client.line,
                 column=client.col_offset,
-                wrapper=wrapper_for(client.qualified_name),
+                wrapper=wrapper,
                 label=client.callee or client.qualified_name,
             )
         )
-    return targets
+    return targets, warnings
+
+
+def _client_targets(report: Any) -> list:
+    return _client_plan(report)[0]
 
 
 def _app_targets(report: Any, project_has_calls: bool) -> list:
@@ -235,6 +251,7 @@ def instrument_source(
 
     current = source
     report = _scan(current, path)
+    result.warnings += _client_plan(report)[1]
     steps = (
         (SwapClient, lambda r: [t for t in _client_targets(r) if t.wrapper]),
         (WrapClient, lambda r: [t for t in _client_targets(r) if not t.wrapper]),

@@ -64,7 +64,7 @@ class WrapClient(PlannedTransform):
                 self.outcome.warnings.append(f"{target.line}:{target.column}: no client construction found; left alone")
                 continue
             call = calls[-1]
-            if self._already_wrapped(call):
+            if self._already_wrapped(call) or dotted(call.func) in {*WRAP_NAMES, "amplitude_ai.wrap"}:
                 continue
             found.append((target, call))
         if not found:
