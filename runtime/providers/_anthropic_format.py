@@ -45,13 +45,16 @@ def request(kwargs: dict[str, Any], *, is_streaming: bool) -> LLMRequest:
         {"name": get(t, "name"), "description": get(t, "description"), "parameters": get(t, "input_schema")}
         for t in given(kwargs.get("tools")) or []
     ]
+    # SDKs without sampling parameters (anthropic 2.x) take them through extra_body
+    extra = given(kwargs.get("extra_body"))
+    sampling = {**(extra if isinstance(extra, dict) else {}), **kwargs}
     return LLMRequest(
         model=given(kwargs.get("model")),
         user_input=last_user_text(given(kwargs.get("messages"))),
         system_prompt=text_of(given(kwargs.get("system"))),
         tool_definitions=tools or None,
-        temperature=as_float(given(kwargs.get("temperature"))),
-        top_p=as_float(given(kwargs.get("top_p"))),
+        temperature=as_float(given(sampling.get("temperature"))),
+        top_p=as_float(given(sampling.get("top_p"))),
         max_output_tokens=as_int(given(kwargs.get("max_tokens"))),
         is_streaming=is_streaming,
     )

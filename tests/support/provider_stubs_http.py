@@ -278,3 +278,35 @@ def mistral_embedding(model: str = "mistral-embed", n: int = 2, dims: int = 4) -
 
 
 MISTRAL_ERROR = {"object": "error", "message": "Unauthorized", "type": "invalid_request_error", "code": "1000"}
+
+
+# --------------------------------------------------------------------------- reading events
+
+AI_RESPONSE = "[Agent] AI Response"
+USER_MESSAGE = "[Agent] User Message"
+EMBEDDING = "[Agent] Embedding"
+
+
+def _field(event: Any, name: str) -> Any:
+    return event.get(name) if isinstance(event, dict) else getattr(event, name, None)
+
+
+def events_of(mock: Any, event_type: str) -> list[dict[str, Any]]:
+    """The events of one type a ``MockAmplitudeAI`` captured, as property dicts (plus
+    ``user_id`` / ``device_id`` from the event itself)."""
+    found = []
+    for event in mock.events:
+        if _field(event, "event_type") != event_type:
+            continue
+        props = dict(_field(event, "event_properties") or {})
+        props["user_id"] = _field(event, "user_id")
+        props["device_id"] = _field(event, "device_id")
+        found.append(props)
+    return found
+
+
+def only(mock: Any, event_type: str) -> dict[str, Any]:
+    """The single event of ``event_type`` (fails the test when there are zero or several)."""
+    found = events_of(mock, event_type)
+    assert len(found) == 1, f"expected exactly one {event_type}, got {len(found)}: {found}"
+    return found[0]
