@@ -201,3 +201,25 @@ ROUTER_CLASSES = {
     "typer.Typer": "typer",
 }
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "options", "head", "trace"}
+
+
+def wrapper_name(qualified: str) -> str | None:
+    """amplitude_ai's drop-in class for a provider class (``google.genai.Client`` → ``Gemini``)."""
+    qualified = _CANONICAL.get(qualified, qualified)
+    for wrapper, real in WRAPPER_CLASSES.items():
+        if real == qualified and wrapper.count(".") == 1:
+            return wrapper.split(".", 1)[1]
+    return None
+
+
+_CANONICAL = {
+    "openai.Client": "openai.OpenAI",
+    "openai.AsyncClient": "openai.AsyncOpenAI",
+    "openai.lib.azure.AzureOpenAI": "openai.AzureOpenAI",
+    "openai.lib.azure.AsyncAzureOpenAI": "openai.AsyncAzureOpenAI",
+    "anthropic.Client": "anthropic.Anthropic",
+    "anthropic.AsyncClient": "anthropic.AsyncAnthropic",
+    "google.genai.client.Client": "google.genai.Client",
+    "mistralai.client.Mistral": "mistralai.Mistral",
+    "mistralai.sdk.Mistral": "mistralai.Mistral",
+}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .providers import wrapper_name
+
 if TYPE_CHECKING:  # pragma: no cover
     from .findings import CallSite, ProjectReport
 
@@ -41,9 +43,10 @@ def recommendations(report: ProjectReport) -> list[str]:
         return out
     clients = [c for c in report.clients if not c.instrumented]
     for c in clients[:MAX_ITEMS]:
+        wrapper = wrapper_name(c.qualified_name)
         how = (
-            f"swap {c.callee}(...) for amplitude_ai's {c.class_name}(amplitude=ai, ...)"
-            if c.subclassable
+            f"swap {c.callee}(...) for amplitude_ai's {wrapper}(amplitude=ai, ...)"
+            if c.subclassable and wrapper
             else f"wrap the client: wrap({c.callee}(...), amplitude=ai)"
         )
         out.append(f"{c.path}:{c.line}: {how}")

@@ -305,6 +305,11 @@ class _Collector(cst.CSTVisitor):
             self.a.assign_values.add(id(node.value))
             self.a.statements[id(node.value)] = node
             self._bind_target(node.target, node.value)
+            if isinstance(node.target, cst.Name) or (
+                isinstance(node.target, cst.Attribute) and self.scope.self_name
+            ):
+                self._bind_target(node.target, node.annotation, "ann")
+                self.a.targets[id(node.value)] = self.a.targets.get(id(node.annotation), "")
         else:
             self._bind_target(node.target, node.annotation, "ann")
 
