@@ -170,8 +170,9 @@ class ResponseAccumulator(StreamAccumulator):
             tool_calls=self.tool_calls or None,
             finish_reason=self.finish_reason,
             input_tokens=as_int(_get(usage, "prompt_token_count")),
-            # Google bills thinking as output: output tokens include it, like OpenAI's
-            output_tokens=_sum(_get(usage, "candidates_token_count"), _get(usage, "thoughts_token_count")),
+            # as Google reports them: thinking beside the answer tokens (core/cost.py adds them
+            # for pricing, since Google bills thinking as output)
+            output_tokens=as_int(_get(usage, "candidates_token_count")),
             reasoning_tokens=as_int(_get(usage, "thoughts_token_count")),
             cache_read_tokens=as_int(_get(usage, "cached_content_token_count")),
             total_tokens=as_int(_get(usage, "total_token_count")),

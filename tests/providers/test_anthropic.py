@@ -314,3 +314,24 @@ def test_wrap_tracks_an_existing_client_and_leaves_the_original_untracked(mock):
     tracked.messages.create(model=CLAUDE, max_tokens=5, messages=MESSAGES)
     original.messages.create(model=CLAUDE, max_tokens=5, messages=MESSAGES)
     assert only(mock, AI_RESPONSE)["user_id"] == "default-user"
+
+
+# --------------------------------------------------------------------------- sync/async parity
+
+
+async def test_sync_and_async_emit_the_same_properties():
+    from tests.support.provider_stubs_http import comparable
+
+    sync_mock, async_mock = MockAmplitudeAI(), MockAmplitudeAI()
+    replies = lambda: (Reply.json(anthropic_message(thinking="t")), _sse(thinking="t"))  # noqa: E731
+    _, sync_client, _ = _clients(sync_mock, *replies())
+    _, async_client, _ = _clients(async_mock, *replies(), async_=True)
+    kwargs = dict(model=CLAUDE, max_tokens=5, system="Be brief.", messages=MESSAGES, amplitude_user_id="u")
+    sync_client.messages.create(**kwargs)
+    for _ in sync_client.messages.create(**kwargs, stream=True):
+        pass
+    await async_client.messages.create(**kwargs)
+    async for _ in await async_client.messages.create(**kwargs, stream=True):
+        pass
+    for event_type in (USER_MESSAGE, AI_RESPONSE):
+        assert comparable(events_of(sync_mock, event_type)) == comparable(events_of(async_mock, event_type))

@@ -71,7 +71,8 @@ def test_spec_facade_generate_content(mock):
     assert ai["[Agent] Provider"] == "google"
     assert ai["[Agent] Model Name"] == GEMINI
     assert ai["[Agent] Input Tokens"] == 12
-    assert ai["[Agent] Output Tokens"] == 13  # 8 answer + 5 thinking, both billed as output
+    assert ai["[Agent] Output Tokens"] == 8  # as Google reports it: thinking is counted beside it
+    assert ai["[Agent] Total Tokens"] == 25
     assert ai["[Agent] Reasoning Tokens"] == 5
     assert ai["[Agent] Has Reasoning"] is True
     assert ai["[Agent] Finish Reason"] == "STOP"
@@ -197,3 +198,20 @@ def test_patch_gemini_and_wrap(mock):
     tracked.models.generate_content(model=GEMINI, contents="hi", amplitude_user_id="u")
     original.models.generate_content(model=GEMINI, contents="hi")  # untracked
     assert len(events_of(mock, AI_RESPONSE)) == 2
+
+
+async def test_sync_and_async_emit_the_same_properties():
+    from tests.support.provider_stubs_http import comparable
+
+    sync_mock, async_mock = MockAmplitudeAI(), MockAmplitudeAI()
+    replies = lambda: (Reply.json(gemini_response(thought="t")), Reply.sse(gemini_stream_chunks()))  # noqa: E731
+    _, sync_client, _ = _clients(sync_mock, *replies())
+    _, async_client, _ = _clients(async_mock, *replies())
+    sync_client.models.generate_content(model=GEMINI, contents="hi", config=CONFIG, amplitude_user_id="u")
+    for _ in sync_client.models.generate_content_stream(model=GEMINI, contents="hi", amplitude_user_id="u"):
+        pass
+    await async_client.aio.models.generate_content(model=GEMINI, contents="hi", config=CONFIG, amplitude_user_id="u")
+    async for _ in await async_client.aio.models.generate_content_stream(model=GEMINI, contents="hi", amplitude_user_id="u"):
+        pass
+    for event_type in (USER_MESSAGE, AI_RESPONSE):
+        assert comparable(events_of(sync_mock, event_type)) == comparable(events_of(async_mock, event_type))

@@ -181,3 +181,22 @@ def test_session_patch_and_wrap(mock):
     tracked.chat.complete(model=MISTRAL, messages=MESSAGES, amplitude_user_id="u")
     original.chat.complete(model=MISTRAL, messages=MESSAGES)
     assert len(events_of(mock, AI_RESPONSE)) == 2
+
+
+async def test_sync_and_async_emit_the_same_properties():
+    from tests.support.provider_stubs_http import comparable
+
+    sync_mock, async_mock = MockAmplitudeAI(), MockAmplitudeAI()
+    replies = lambda: (Reply.json(mistral_response()), _sse(), Reply.json(mistral_embedding()))  # noqa: E731
+    _, sync_client, _ = _clients(sync_mock, *replies())
+    _, async_client, _ = _clients(async_mock, *replies())
+    sync_client.chat.complete(model=MISTRAL, messages=MESSAGES, amplitude_user_id="u")
+    for _ in sync_client.chat.stream(model=MISTRAL, messages=MESSAGES, amplitude_user_id="u"):
+        pass
+    sync_client.embeddings.create(model="mistral-embed", inputs=["a"], amplitude_user_id="u")
+    await async_client.chat.complete_async(model=MISTRAL, messages=MESSAGES, amplitude_user_id="u")
+    async for _ in await async_client.chat.stream_async(model=MISTRAL, messages=MESSAGES, amplitude_user_id="u"):
+        pass
+    await async_client.embeddings.create_async(model="mistral-embed", inputs=["a"], amplitude_user_id="u")
+    for event_type in (USER_MESSAGE, AI_RESPONSE, EMBEDDING):
+        assert comparable(events_of(sync_mock, event_type)) == comparable(events_of(async_mock, event_type))

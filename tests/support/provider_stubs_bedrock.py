@@ -84,6 +84,7 @@ class BedrockServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # no 40 ms Nagle/delayed-ACK stall per response
 
             def log_message(self, *args: Any) -> None:  # quiet
                 pass

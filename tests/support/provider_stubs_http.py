@@ -310,3 +310,20 @@ def only(mock: Any, event_type: str) -> dict[str, Any]:
     found = events_of(mock, event_type)
     assert len(found) == 1, f"expected exactly one {event_type}, got {len(found)}: {found}"
     return found[0]
+
+
+# properties that legitimately differ between two runs of the same call
+VOLATILE = {
+    "[Agent] Latency Ms",
+    "[Agent] TTFB Ms",
+    "[Agent] Message ID",
+    "[Agent] Trace ID",
+    "[Agent] Turn ID",
+    "[Agent] Session ID",
+    "device_id",
+}
+
+
+def comparable(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events with their run-specific values dropped, for sync/async parity checks."""
+    return [{k: v for k, v in e.items() if k not in VOLATILE} for e in events]
