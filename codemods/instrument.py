@@ -129,7 +129,7 @@ def _client_plan(report: Any) -> tuple[list, list[str]]:
         wrapper = wrapper_for(client.qualified_name)
         if wrapper is None and not client.qualified_name.startswith(WRAPPABLE_PREFIXES):
             warnings.append(
-                f"{client.line}:{client.col_offset}: {client.callee or client.qualified_name}: "
+                f"{client.line}:{client.column}: {client.callee or client.qualified_name}: "
                 f"amplitude_ai has no wrapper for {client.qualified_name}; instrument its calls by hand "
                 "(track_ai_message) or move to a supported client"
             )
@@ -182,10 +182,17 @@ def _parse_error(report: Any) -> str | None:
     return report.error or None
 
 
-def _scan(source: str, path: str) -> Any:
-    from .scanner import scan_source
+def _scan(source: str, path: str, bootstrap_module: str, root: Path) -> Any:
+    """Scan with the bootstrap module known as a project module, so ``agent.session`` and
+    clients bound through it are recognised (the scanner cannot know that name by itself)."""
+    from .scanner import module_name_for, scan_source
 
-    report = scan_source(source, path)
+    module_name = None
+    try:
+        module_name = module_name_for(Path(path).resolve().relative_to(root).as_posix())
+    except ValueError:
+        pass
+    report = scan_source(source, path, module_name=module_name, project_packages=[bootstrap_module.split(".")[0]])
     error = _parse_error(report)
     if error:
         raise InstrumentError(f"{path}: does not parse, left untouched ({error})")
@@ -250,7 +257,7 @@ def instrument_source(
         return result  # never instrument the bootstrap module itself
 
     current = source
-    report = _scan(current, path)
+    report = _scan(current, path, module, root)
     result.warnings += _client_plan(report)[1]
     steps = (
         (SwapClient, lambda r: [t for t in _client_targets(r) if t.wrapper]),
@@ -264,7 +271,7 @@ def instrument_source(
         result.warnings += warnings
         if new_source != current:
             current = new_source
-            report = _scan(current, path)
+            report = _scan(current, path, module, root)
 
     result.new_source = current
     result.changed = current != source

@@ -53,6 +53,11 @@ class ClientTarget:
     wrapper: str | None = None  # amplitude_ai class to swap to; None: wrap(<call>, amplitude=ai)
     label: str = ""  # e.g. "openai.OpenAI", used in messages
 
+    @property
+    def where(self) -> str:
+        """``line:column`` as ``check`` prints it (1-based column)."""
+        return f"{self.line}:{self.column + 1}"
+
 
 @dataclass(frozen=True)
 class AppTarget:

@@ -20,18 +20,76 @@ MIDDLEWARE_NAMES = ("AmplitudeAIMiddleware", "_AmplitudeAIMiddleware")
 
 EXAMPLES: list[tuple[str, str, str]] = [
     (
-        "fastapi-app",
-        "from fastapi import FastAPI\n\napp = FastAPI(title='chat')\n\n\n@app.get('/')\ndef index():\n    return {}\n",
-        "from fastapi import FastAPI\nfrom amplitude_ai.middleware import AmplitudeAIMiddleware\nfrom amplitude_setup import agent, ai\n\n"
-        "app = FastAPI(title='chat')\napp.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai, agent=agent)\n\n\n"
-        "@app.get('/')\ndef index():\n    return {}\n",
+        'fastapi-app',
+        """\
+from amplitude_ai import OpenAI
+from fastapi import FastAPI
+
+from amplitude_setup import ai
+
+app = FastAPI(title="chat")
+client = OpenAI(amplitude=ai)
+
+
+@app.post("/chat")
+def chat(body: dict):
+    return client.chat.completions.create(model="gpt-4o", messages=body["messages"])
+""",
+        """\
+from amplitude_ai import OpenAI
+from fastapi import FastAPI
+
+from amplitude_setup import ai, agent
+from amplitude_ai.middleware import AmplitudeAIMiddleware
+
+app = FastAPI(title="chat")
+app.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai, agent=agent)
+client = OpenAI(amplitude=ai)
+
+
+@app.post("/chat")
+def chat(body: dict):
+    return client.chat.completions.create(model="gpt-4o", messages=body["messages"])
+""",
     ),
     (
-        "app-factory",
-        "from starlette.applications import Starlette\n\n\ndef create_app():\n    api = Starlette()\n    return api\n",
-        "from starlette.applications import Starlette\nfrom amplitude_ai.middleware import AmplitudeAIMiddleware\n"
-        "from amplitude_setup import agent, ai\n\n\ndef create_app():\n    api = Starlette()\n"
-        "    api.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai, agent=agent)\n    return api\n",
+        'starlette-app-factory',
+        """\
+from starlette.applications import Starlette
+
+from amplitude_ai import Anthropic
+from amplitude_setup import ai
+
+client = Anthropic(amplitude=ai)
+
+
+def create_app():
+    api = Starlette()
+    return api
+
+
+async def reply(request):
+    return client.messages.create(model="claude-3-5-haiku-latest", max_tokens=8, messages=[])
+""",
+        """\
+from starlette.applications import Starlette
+
+from amplitude_ai import Anthropic
+from amplitude_setup import ai, agent
+from amplitude_ai.middleware import AmplitudeAIMiddleware
+
+client = Anthropic(amplitude=ai)
+
+
+def create_app():
+    api = Starlette()
+    api.add_middleware(AmplitudeAIMiddleware, amplitude_ai=ai, agent=agent)
+    return api
+
+
+async def reply(request):
+    return client.messages.create(model="claude-3-5-haiku-latest", max_tokens=8, messages=[])
+""",
     ),
 ]
 

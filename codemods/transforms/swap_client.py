@@ -30,42 +30,129 @@ AI_NAMES = ("ai", "amplitude_ai_instance")
 # (name, before, after): the examples are the documentation and the generated tests.
 EXAMPLES: list[tuple[str, str, str]] = [
     (
-        "from-import",
-        "from openai import OpenAI\n\nclient = OpenAI()\n",
-        "from amplitude_ai import OpenAI\nfrom amplitude_setup import ai\n\nclient = OpenAI(amplitude=ai)\n",
+        'from-import',
+        """\
+from openai import OpenAI
+
+client = OpenAI()
+""",
+        """\
+from amplitude_ai import OpenAI
+from amplitude_setup import ai
+
+client = OpenAI(amplitude=ai)
+""",
     ),
     (
-        "alias-kept",
-        "from openai import OpenAI as C\n\nclient = C(api_key=KEY)\n",
-        "from amplitude_ai import OpenAI as C\nfrom amplitude_setup import ai\n\nclient = C(amplitude=ai, api_key=KEY)\n",
+        'alias-kept',
+        """\
+from openai import OpenAI as C
+
+client = C(api_key=KEY)
+""",
+        """\
+from amplitude_ai import OpenAI as C
+from amplitude_setup import ai
+
+client = C(amplitude=ai, api_key=KEY)
+""",
     ),
     (
-        "mixed-import-split",
-        "from openai import APIError, OpenAI  # sdk\n\nclient = OpenAI()\n",
-        "from openai import APIError  # sdk\nfrom amplitude_ai import OpenAI\nfrom amplitude_setup import ai\n\n"
-        "client = OpenAI(amplitude=ai)\n",
+        'mixed-import-split',
+        """\
+from openai import APIError, OpenAI  # sdk
+
+client = OpenAI()
+""",
+        """\
+from openai import APIError  # sdk
+from amplitude_ai import OpenAI
+from amplitude_setup import ai
+
+client = OpenAI(amplitude=ai)
+""",
     ),
     (
-        "attribute-form",
-        "import openai\n\nclient = openai.OpenAI()\n",
-        "import amplitude_ai\nfrom amplitude_setup import ai\n\nclient = amplitude_ai.OpenAI(amplitude=ai)\n",
+        'attribute-form',
+        """\
+import openai
+
+client = openai.OpenAI()
+""",
+        """\
+import amplitude_ai
+from amplitude_setup import ai
+
+client = amplitude_ai.OpenAI(amplitude=ai)
+""",
     ),
     (
-        "attribute-form-module-still-used",
-        "import openai\n\nclient = openai.OpenAI()\nErr = openai.APIError\n",
-        "import openai\nimport amplitude_ai\nfrom amplitude_setup import ai\n\n"
-        "client = amplitude_ai.OpenAI(amplitude=ai)\nErr = openai.APIError\n",
+        'attribute-form-module-still-used',
+        """\
+import openai
+
+client = openai.OpenAI()
+Err = openai.APIError
+""",
+        """\
+import openai
+import amplitude_ai
+from amplitude_setup import ai
+
+client = amplitude_ai.OpenAI(amplitude=ai)
+Err = openai.APIError
+""",
     ),
     (
-        "multi-line-call",
-        "from anthropic import Anthropic\n\nclient = Anthropic(\n    api_key=KEY,\n    max_retries=3,\n)\n",
-        "from amplitude_ai import Anthropic\nfrom amplitude_setup import ai\n\nclient = Anthropic(\n    amplitude=ai,\n"
-        "    api_key=KEY,\n    max_retries=3,\n)\n",
+        'multi-line-call',
+        """\
+from anthropic import Anthropic
+
+client = Anthropic(
+    api_key=KEY,
+    max_retries=3,
+)
+""",
+        """\
+from amplitude_ai import Anthropic
+from amplitude_setup import ai
+
+client = Anthropic(
+    amplitude=ai,
+    api_key=KEY,
+    max_retries=3,
+)
+""",
     ),
     (
-        "mistral-3x",
-        "from mistralai.client import Mistral\n\nclient = Mistral(api_key=KEY)\n",
-        "from amplitude_ai import Mistral\nfrom amplitude_setup import ai\n\nclient = Mistral(amplitude=ai, api_key=KEY)\n",
+        'mistral-3x',
+        """\
+from mistralai.client import Mistral
+
+client = Mistral(api_key=KEY)
+""",
+        """\
+from amplitude_ai import Mistral
+from amplitude_setup import ai
+
+client = Mistral(amplitude=ai, api_key=KEY)
+""",
+    ),
+    (
+        'google-genai-module-form',
+        """\
+from google import genai
+
+client = genai.Client()
+client.models.generate_content(model="gemini-2.0-flash", contents="hi")
+""",
+        """\
+import amplitude_ai
+from amplitude_setup import ai
+
+client = amplitude_ai.Gemini(amplitude=ai)
+client.models.generate_content(model="gemini-2.0-flash", contents="hi")
+""",
     ),
 ]
 
@@ -80,7 +167,7 @@ class SwapClient(PlannedTransform):
         self.targets = [t for t in targets if t.wrapper]
         self._calls: dict[cst.Call, str | None] = {}  # call -> new func dotted name (None: keep func)
         self._switch: dict[cst.ImportFrom, dict[str, str]] = {}  # import -> {bound name: wrapper}
-        self._drop_alias: dict[cst.Import, set[str]] = {}  # `import openai` aliases no longer used
+        self._drop_alias: dict[cst.CSTNode, set[str]] = {}  # `import openai` / `from google import genai` no longer used
         self._trailing: dict[cst.ImportFrom, cst.TrailingWhitespace] = {}
         self._ai = self.setup.ai_name
 
@@ -97,7 +184,7 @@ class SwapClient(PlannedTransform):
         calls: list[tuple[ClientTarget, cst.Call]] = []
         for target in self.targets:
             call = self._constructor_call(target)
-            where = f"{target.line}:{target.column}"
+            where = target.where
             if call is None:
                 self.outcome.warnings.append(f"{where}: no client construction found at this position; left alone")
                 continue
@@ -114,7 +201,7 @@ class SwapClient(PlannedTransform):
         uses_by_import: dict[cst.CSTNode, list[cst.Call]] = {}
         anchors: list[cst.CSTNode] = []
         for target, call in calls:
-            where = f"{target.line}:{target.column}"
+            where = target.where
             label = target.label or dotted(call.func)
             func = call.func
             if isinstance(func, cst.Name):
@@ -148,15 +235,15 @@ class SwapClient(PlannedTransform):
                 self._calls[call] = f"{RUNTIME_MODULE}.{target.wrapper}"
                 uses_by_import.setdefault(stmt, []).append(base)
                 anchors.append(anchor)
-            self.outcome.changes.append(f"{target.line}:{target.column}: {label} -> amplitude_ai.{target.wrapper}(amplitude={self._ai})")
+            self.outcome.changes.append(f"{target.where}: {label} -> amplitude_ai.{target.wrapper}(amplitude={self._ai})")
         self._plan_unused_module_imports(uses_by_import)
         if anchors and not ai_imported:
-            self._plan_ai_imports(anchors)
+            self._plan_ai_imports(anchors, list(self._calls))
 
     def _plan_unused_module_imports(self, uses_by_import: dict[cst.CSTNode, list[cst.Name]]) -> None:
         """``import openai`` whose every use was rewritten is dropped (never one still used)."""
         for stmt, rewritten in uses_by_import.items():
-            if not isinstance(stmt, cst.Import):
+            if isinstance(stmt.names, cst.ImportStar):
                 continue
             scope = self.scope_of(stmt)
             for alias in stmt.names:
@@ -170,17 +257,19 @@ class SwapClient(PlannedTransform):
                 if refs and refs <= set(rewritten):
                     self._drop_alias.setdefault(stmt, set()).add(name)
 
-    def _plan_ai_imports(self, anchors: list[cst.CSTNode]) -> None:
-        """One ``from <bootstrap> import ai`` per scope, after the first anchor in that scope."""
+    def _plan_ai_imports(self, anchors: list[cst.CSTNode], calls: list[cst.Call]) -> None:
+        """One ``from <bootstrap> import ai`` per scope, after the first anchor in that scope
+        (or added to a module-level ``from <bootstrap> import ...`` above every use)."""
         seen_scopes: set[int] = set()
         for anchor in sorted(anchors, key=self.position):
             scope = self.scope_of(anchor)
-            key = 0 if isinstance(scope, GlobalScope) or scope is None else id(scope)
+            module_level = isinstance(scope, GlobalScope) or scope is None
+            key = 0 if module_level else id(scope)
             if key in seen_scopes:
                 continue
             seen_scopes.add(key)
             self._planned_imports.discard((self.setup.bootstrap_module, "ai", self._ai))
-            self.ensure_import(anchor, self.setup.bootstrap_module, "ai", self._ai)
+            self.ensure_import(anchor, self.setup.bootstrap_module, "ai", self._ai, calls if module_level else ())
 
     # -- apply --------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
@@ -193,6 +282,15 @@ class SwapClient(PlannedTransform):
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom):
         updated_node = super().leave_ImportFrom(original_node, updated_node)
+        drop = self._drop_alias.get(original_node)
+        if drop and not isinstance(updated_node.names, cst.ImportStar):  # `from google import genai`, unused now
+            kept = [a for a in updated_node.names if alias_bound_name(a) not in drop]
+            if not kept:
+                self._remove.add(self.statement_of(original_node))
+                return updated_node
+            last_comma = updated_node.names[-1].comma
+            kept[-1] = kept[-1].with_changes(comma=last_comma if updated_node.lpar else cst.MaybeSentinel.DEFAULT)
+            updated_node = updated_node.with_changes(names=kept)
         switch = self._switch.get(original_node)
         if not switch:
             return updated_node
@@ -205,6 +303,8 @@ class SwapClient(PlannedTransform):
             asname = None if bound == wrapper else cst.AsName(name=cst.Name(bound))
             return alias.with_changes(name=cst.Name(wrapper), asname=asname)
 
+        if not moving:
+            return updated_node
         if len(moving) == len(names):  # the whole statement moves: rename in place, keep layout
             return updated_node.with_changes(
                 module=cst.Name(RUNTIME_MODULE), relative=(), names=[renamed(a) for a in names]

@@ -21,22 +21,59 @@ WRAP_NAMES = ("wrap", "amplitude_wrap")
 
 EXAMPLES: list[tuple[str, str, str]] = [
     (
-        "boto3-bedrock",
-        'import boto3\n\nbedrock = boto3.client("bedrock-runtime", region_name="us-east-1")\n',
-        "import boto3\nfrom amplitude_ai import wrap\nfrom amplitude_setup import ai\n\n"
-        'bedrock = wrap(boto3.client("bedrock-runtime", region_name="us-east-1"), amplitude=ai)\n',
+        'boto3-bedrock',
+        """\
+import boto3
+
+bedrock = boto3.client("bedrock-runtime", region_name="us-east-1")
+bedrock.converse(modelId="m", messages=[])
+""",
+        """\
+import boto3
+from amplitude_ai import wrap
+from amplitude_setup import ai
+
+bedrock = wrap(boto3.client("bedrock-runtime", region_name="us-east-1"), amplitude=ai)
+bedrock.converse(modelId="m", messages=[])
+""",
     ),
     (
-        "google-genai",
-        "from google import genai\n\nclient = genai.Client()\n",
-        "from google import genai\nfrom amplitude_ai import wrap\nfrom amplitude_setup import ai\n\n"
-        "client = wrap(genai.Client(), amplitude=ai)\n",
+        'session-client',
+        """\
+import boto3
+
+session = boto3.Session(profile_name="dev")
+runtime = session.client("bedrock-runtime")
+runtime.converse(modelId="m", messages=[])
+""",
+        """\
+import boto3
+from amplitude_ai import wrap
+from amplitude_setup import ai
+
+session = boto3.Session(profile_name="dev")
+runtime = wrap(session.client("bedrock-runtime"), amplitude=ai)
+runtime.converse(modelId="m", messages=[])
+""",
     ),
     (
-        "wrap-name-taken",
-        "import boto3\nfrom textwrap import wrap\n\nbr = boto3.client('bedrock-runtime')\n",
-        "import boto3\nfrom amplitude_ai import wrap as amplitude_wrap\nfrom amplitude_setup import ai\n"
-        "from textwrap import wrap\n\nbr = amplitude_wrap(boto3.client('bedrock-runtime'), amplitude=ai)\n",
+        'wrap-name-taken',
+        """\
+import boto3
+from textwrap import wrap
+
+br = boto3.client('bedrock-runtime')
+br.converse(modelId='m', messages=[])
+""",
+        """\
+import boto3
+from amplitude_ai import wrap as amplitude_wrap
+from amplitude_setup import ai
+from textwrap import wrap
+
+br = amplitude_wrap(boto3.client('bedrock-runtime'), amplitude=ai)
+br.converse(modelId='m', messages=[])
+""",
     ),
 ]
 
@@ -61,7 +98,7 @@ class WrapClient(PlannedTransform):
         for target in self.targets:
             calls = [c for c in self.nodes_at(target.line, target.column, cst.Call) if dotted(c.func) is not None]
             if not calls:
-                self.outcome.warnings.append(f"{target.line}:{target.column}: no client construction found; left alone")
+                self.outcome.warnings.append(f"{target.where}: no client construction found; left alone")
                 continue
             call = calls[-1]
             if self._already_wrapped(call) or dotted(call.func) in {*WRAP_NAMES, "amplitude_ai.wrap"}:
@@ -84,7 +121,7 @@ class WrapClient(PlannedTransform):
             anchors.append(self.statement_of(binding[0]) if binding else None)
             self._calls.add(call)
             label = target.label or dotted(call.func)
-            self.outcome.changes.append(f"{target.line}:{target.column}: {label}(...) -> {self._wrap}(..., amplitude={self._ai})")
+            self.outcome.changes.append(f"{target.where}: {label}(...) -> {self._wrap}(..., amplitude={self._ai})")
         known = [a for a in anchors if a is not None]
         anchor = min(known, key=self.position) if len(known) == len(anchors) and self._same_scope(known) else None
         if not wrap_imported:

@@ -23,24 +23,129 @@ TODO_COMMENT = "# TODO(amplitude-ai): pass the real user id"
 
 EXAMPLES: list[tuple[str, str, str]] = [
     (
-        "flask-view-user-known",
-        "import flask\n\n\n@app.post('/chat')\ndef chat():\n    \"\"\"Answer.\"\"\"\n"
-        "    return ask(flask.request.json['q'])\n",
-        "import flask\nfrom amplitude_setup import agent\n\n\n@app.post('/chat')\ndef chat():\n    \"\"\"Answer.\"\"\"\n"
-        "    with agent.session(user_id=flask.g.user.id):\n        return ask(flask.request.json['q'])\n",
+        'flask-login-current-user',
+        '''\
+from flask import Flask
+from flask_login import current_user
+
+from amplitude_ai import OpenAI
+from amplitude_setup import ai
+
+app = Flask(__name__)
+client = OpenAI(amplitude=ai)
+
+
+@app.post("/ask")
+def ask():
+    """Answer one question."""
+    return client.chat.completions.create(model="gpt-4o", messages=[]).model_dump()
+''',
+        '''\
+from flask import Flask
+from flask_login import current_user
+
+from amplitude_ai import OpenAI
+from amplitude_setup import ai, agent
+
+app = Flask(__name__)
+client = OpenAI(amplitude=ai)
+
+
+@app.post("/ask")
+def ask():
+    """Answer one question."""
+    with agent.session(user_id=current_user.id):
+        return client.chat.completions.create(model="gpt-4o", messages=[]).model_dump()
+''',
     ),
     (
-        "lambda-user-unknown",
-        "import json\n\n\ndef handler(event, context):\n    return answer(json.loads(event['body']))\n",
-        "import json\nfrom amplitude_setup import agent\n\n\ndef handler(event, context):\n"
-        f"    with agent.session(user_id={TODO_USER_ID}):  {TODO_COMMENT}\n"
-        "        return answer(json.loads(event['body']))\n",
+        'lambda-user-unknown',
+        """\
+import boto3
+
+from amplitude_ai import wrap
+from amplitude_setup import ai
+
+bedrock = wrap(boto3.client("bedrock-runtime"), amplitude=ai)
+
+
+def handler(event, context):
+    return bedrock.converse(modelId="m", messages=event["messages"])
+""",
+        """\
+import boto3
+
+from amplitude_ai import wrap
+from amplitude_setup import ai, agent
+
+bedrock = wrap(boto3.client("bedrock-runtime"), amplitude=ai)
+
+
+def handler(event, context):
+    with agent.session(user_id="TODO-user-id"):  # TODO(amplitude-ai): pass the real user id
+        return bedrock.converse(modelId="m", messages=event["messages"])
+""",
     ),
     (
-        "async-with-docstring",
-        "import x\n\n\nasync def run(user):\n    \"\"\"Doc.\"\"\"\n    # step one\n    await step(user)\n",
-        "import x\nfrom amplitude_setup import agent\n\n\nasync def run(user):\n    \"\"\"Doc.\"\"\"\n"
-        "    async with agent.session(user_id=user.id):\n        # step one\n        await step(user)\n",
+        'click-user-id-option',
+        '''\
+import click
+
+from amplitude_ai import OpenAI
+from amplitude_setup import ai
+
+client = OpenAI(amplitude=ai)
+
+
+@click.command()
+@click.option("--user-id")
+def main(user_id):
+    """Ask once."""
+    click.echo(client.chat.completions.create(model="gpt-4o", messages=[]))
+''',
+        '''\
+import click
+
+from amplitude_ai import OpenAI
+from amplitude_setup import ai, agent
+
+client = OpenAI(amplitude=ai)
+
+
+@click.command()
+@click.option("--user-id")
+def main(user_id):
+    """Ask once."""
+    with agent.session(user_id=user_id):
+        click.echo(client.chat.completions.create(model="gpt-4o", messages=[]))
+''',
+    ),
+    (
+        'one-line-lambda-handler',
+        """\
+import os
+
+from amplitude_ai import Mistral
+from amplitude_setup import ai
+
+client = Mistral(amplitude=ai, api_key=os.environ["MISTRAL_API_KEY"])
+
+
+def lambda_handler(event, context): return client.chat.complete(model="mistral-small-latest", messages=event["messages"])
+""",
+        """\
+import os
+
+from amplitude_ai import Mistral
+from amplitude_setup import ai, agent
+
+client = Mistral(amplitude=ai, api_key=os.environ["MISTRAL_API_KEY"])
+
+
+def lambda_handler(event, context):
+    with agent.session(user_id="TODO-user-id"):  # TODO(amplitude-ai): pass the real user id
+        return client.chat.complete(model="mistral-small-latest", messages=event["messages"])
+""",
     ),
 ]
 

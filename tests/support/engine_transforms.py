@@ -8,7 +8,7 @@ from pathlib import Path
 
 from amplitude_ai.codemods import transforms
 
-FIXTURES = Path(__file__).parent / "fixtures" / "transforms"
+FIXTURES = Path(__file__).resolve().parents[1] / "codemods" / "fixtures" / "transforms"
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Case:
     before: str
     expected: str | None  # exact output an EXAMPLE promises; None for fixtures (snapshot only)
     origin: str
+    path: str = ""  # the file name the case is instrumented as (some frameworks go by file name)
 
 
 def example_cases() -> list[Case]:
@@ -25,15 +26,22 @@ def example_cases() -> list[Case]:
         module = __import__(transform.__module__, fromlist=["EXAMPLES"])
         short = transform.__module__.rsplit(".", 1)[-1]
         for name, before, after in module.EXAMPLES:
-            cases.append(Case(f"{short}-{name}", before, after, f"{short}.EXAMPLES"))
+            cases.append(Case(f"{short}-{name}", before, after, f"{short}.EXAMPLES", "example.py"))
     return cases
 
 
+PATH_HEADER = "# fixture-path: "
+
+
 def fixture_cases() -> list[Case]:
-    return [
-        Case(path.stem, path.read_text(encoding="utf-8"), None, f"fixtures/transforms/{path.name}")
-        for path in sorted(FIXTURES.glob("*.py"))
-    ]
+    """Fixture modules; a first line ``# fixture-path: shop/views.py`` sets the file name."""
+    cases = []
+    for path in sorted(FIXTURES.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        first = text.split("\n", 1)[0]
+        as_path = first[len(PATH_HEADER):].strip() if first.startswith(PATH_HEADER) else f"{path.stem}.py"
+        cases.append(Case(path.stem, text, None, f"fixtures/transforms/{path.name}", as_path))
+    return cases
 
 
 ALL_CASES = example_cases() + fixture_cases()
