@@ -405,8 +405,14 @@ def _streamed(tracker: Tracker, req: LLMRequest, options: CallOptions, invoke: A
 _tracked_classes: dict[tuple[type, type], type] = {}
 
 
-def instrument_client(client: Any, amplitude: Any = None, *, base: type = Bedrock, defaults: CallOptions | None = None) -> Any:
-    """Track an existing boto3 ``bedrock-runtime`` client in place and return it (used by ``wrap()``)."""
+def instrument_client(
+    client: Any, amplitude: Any = None, *, base: type = Bedrock, defaults: CallOptions | None = None, propagate: bool = True
+) -> Any:
+    """Track a boto3 ``bedrock-runtime`` client in place and return it.
+
+    ``propagate``: add trace headers (when ``AIConfig(propagate_context=True)``) through the
+    client's event hooks. ``wrap()`` turns it off: its copy shares the original's event system.
+    """
     cls = type(client)
     if not isinstance(client, Bedrock):
         tracked = _tracked_classes.get((base, cls))
@@ -414,8 +420,28 @@ def instrument_client(client: Any, amplitude: Any = None, *, base: type = Bedroc
             tracked = type(cls.__name__, (base, cls), {"__module__": cls.__module__})
             _tracked_classes[(base, cls)] = tracked
         client.__class__ = tracked
-    client.__dict__["_amplitude_tracker"] = Tracker(amplitude, provider=PROVIDER, defaults=defaults)
+    tracker = Tracker(amplitude, provider=PROVIDER, defaults=defaults)
+    client.__dict__["_amplitude_tracker"] = tracker
+    if propagate and not client.__dict__.get("_amp_propagation_hooked"):
+        client.__dict__["_amp_propagation_hooked"] = True
+        client.meta.events.register("before-sign.bedrock-runtime", _add_propagation_headers(client))
     return client
+
+
+def _add_propagation_headers(client: Any) -> Any:
+    """botocore hook: trace headers (``AIConfig(propagate_context=True)``) added before signing."""
+
+    def hook(request: Any = None, **_: Any) -> None:
+        try:
+            tracker = client.__dict__.get("_amplitude_tracker")
+            headers = tracker.propagation_headers() if tracker is not None else None
+            for key, value in (headers or {}).items():
+                if key not in request.headers:
+                    request.headers[key] = value
+        except Exception:
+            logger.debug("amplitude-ai: could not add propagation headers", exc_info=True)
+
+    return hook
 
 
 # --------------------------------------------------------------------------- patching
@@ -480,7 +506,7 @@ def wrap_instance(client: Any, *, amplitude: Any = None, defaults: CallOptions |
         return None
     import copy
 
-    return instrument_client(copy.copy(client), amplitude, defaults=defaults)
+    return instrument_client(copy.copy(client), amplitude, defaults=defaults, propagate=False)
 
 
 __all__ = ["Bedrock", "PATCH_TARGETS", "instrument_client", "wrap_instance"]

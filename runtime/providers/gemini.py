@@ -209,6 +209,7 @@ class TrackedModels(_Models):
         if tracker is None:
             return super().generate_content(*args, **kwargs)
         req = _safe_request(kwargs, streaming=False)
+        _propagate(tracker, kwargs)
         return run_sync(tracker, req, options, lambda: super(TrackedModels, self).generate_content(*args, **kwargs), parse_response=result)
 
     def generate_content_stream(self, *args: Any, **kwargs: Any) -> Any:
@@ -217,6 +218,7 @@ class TrackedModels(_Models):
         if tracker is None:
             return super().generate_content_stream(*args, **kwargs)
         req = _safe_request(kwargs, streaming=True)
+        _propagate(tracker, kwargs)
         return run_sync(
             tracker,
             req,
@@ -246,6 +248,7 @@ class AsyncTrackedModels(_AsyncModels):
         if tracker is None:
             return await super().generate_content(*args, **kwargs)
         req = _safe_request(kwargs, streaming=False)
+        _propagate(tracker, kwargs)
         return await run_async(tracker, req, options, lambda: super(AsyncTrackedModels, self).generate_content(*args, **kwargs), parse_response=result)
 
     async def generate_content_stream(self, *args: Any, **kwargs: Any) -> Any:
@@ -254,6 +257,7 @@ class AsyncTrackedModels(_AsyncModels):
         if tracker is None:
             return await super().generate_content_stream(*args, **kwargs)
         req = _safe_request(kwargs, streaming=True)
+        _propagate(tracker, kwargs)
         return await run_async(
             tracker,
             req,
@@ -270,6 +274,28 @@ class AsyncTrackedModels(_AsyncModels):
             return await super().embed_content(*args, **kwargs)
         req = _safe_request(kwargs, streaming=False, kind="embedding")
         return await run_async(tracker, req, options, lambda: super(AsyncTrackedModels, self).embed_content(*args, **kwargs), parse_response=embedding_result)
+
+
+def _propagate(tracker: Tracker, kwargs: dict[str, Any]) -> None:
+    """Add trace headers (``AIConfig(propagate_context=True)``) through ``config.http_options``;
+    the caller's config object is copied, never changed."""
+    headers = tracker.propagation_headers()
+    if not headers:
+        return
+    config = kwargs.get("config")
+    if config is None or isinstance(config, dict):
+        config = dict(config or {})
+        options = config.get("http_options") or {}
+        if not isinstance(options, dict):
+            options = options.model_dump(exclude_none=True)
+        config["http_options"] = {**options, "headers": {**headers, **(options.get("headers") or {})}}
+    else:
+        from google.genai import types
+
+        options = config.http_options or types.HttpOptions()
+        options = options.model_copy(update={"headers": {**headers, **(options.headers or {})}})
+        config = config.model_copy(update={"http_options": options})
+    kwargs["config"] = config
 
 
 def _safe_request(kwargs: dict[str, Any], *, streaming: bool, kind: str = "chat") -> LLMRequest:

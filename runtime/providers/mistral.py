@@ -185,17 +185,26 @@ def _embedding_request(kwargs: dict[str, Any]) -> LLMRequest:
     return LLMRequest(model=given(kwargs.get("model")), kind="embedding")
 
 
+def _propagate(tracker: Tracker, kwargs: dict[str, Any]) -> None:
+    """Add trace headers (``AIConfig(propagate_context=True)``) via the SDK's ``http_headers``."""
+    headers = tracker.propagation_headers()
+    if headers:
+        kwargs["http_headers"] = {**headers, **(kwargs.get("http_headers") or {})}
+
+
 class _TrackedChat:
     _amplitude_tracker: Tracker
 
     def complete(self, *args: Any, **kwargs: Any) -> Any:
         options = pop_call_options(kwargs)
         req = _request_or_minimal(kwargs, streaming=False)
+        _propagate(self._amplitude_tracker, kwargs)
         return run_sync(self._amplitude_tracker, req, options, lambda: super(_TrackedChat, self).complete(*args, **kwargs), parse_response=result)
 
     def stream(self, *args: Any, **kwargs: Any) -> Any:
         options = pop_call_options(kwargs)
         req = _request_or_minimal(kwargs, streaming=True)
+        _propagate(self._amplitude_tracker, kwargs)
         return run_sync(
             self._amplitude_tracker,
             req,
@@ -208,6 +217,7 @@ class _TrackedChat:
     async def complete_async(self, *args: Any, **kwargs: Any) -> Any:
         options = pop_call_options(kwargs)
         req = _request_or_minimal(kwargs, streaming=False)
+        _propagate(self._amplitude_tracker, kwargs)
         return await run_async(
             self._amplitude_tracker, req, options, lambda: super(_TrackedChat, self).complete_async(*args, **kwargs), parse_response=result
         )
@@ -215,6 +225,7 @@ class _TrackedChat:
     async def stream_async(self, *args: Any, **kwargs: Any) -> Any:
         options = pop_call_options(kwargs)
         req = _request_or_minimal(kwargs, streaming=True)
+        _propagate(self._amplitude_tracker, kwargs)
         return await run_async(
             self._amplitude_tracker,
             req,
