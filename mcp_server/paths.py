@@ -13,6 +13,7 @@ import io
 import os
 import tokenize
 from collections.abc import Iterable
+from typing import NamedTuple
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -26,11 +27,8 @@ MAX_SCAN_FILES = 50_000  # Python files in one scan_project call
 MAX_PATH_CHARS = 4096
 MAX_QUERY_CHARS = 500
 
-# Folders the size bound does not count (the engine skips them too).
-_SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "env", ".env", ".tox", ".nox",
-     ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages", ".eggs"}
-)
+# Folders the scanner always skips (besides hidden ones); the scanner's own list is added by callers.
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages"})
 
 
 def _file_uri_to_path(uri: str) -> Path | None:
@@ -149,15 +147,41 @@ def read_source_file(path: Path, argument: str = "file_path") -> tuple[str, str]
         ) from None
 
 
-def count_python_files(root: Path, limit: int = MAX_SCAN_FILES) -> int:
-    """Count ``*.py`` files under ``root`` (skipping venvs and build folders); stop past ``limit``."""
+class TreeSurvey(NamedTuple):
+    python_files: int  # stops counting past the limit
+    escaping_links: list[str]  # root-relative paths of file symlinks that resolve outside every root
+
+
+def survey_tree(root: Path, roots: list[Path], skip_dirs: Iterable[str] = (), limit: int = MAX_SCAN_FILES) -> TreeSurvey:
+    """Count ``*.py`` files under ``root`` and find symlinked files that lead out of the roots.
+
+    Skips only folders the scanner skips too (hidden ones, ``skip_dirs``, virtualenvs), so every
+    file the scanner could open is looked at. Directory symlinks are never followed (by either).
+    """
+    skip = set(skip_dirs) | set(_SKIP_DIRS)
     count = 0
-    for _dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.endswith(".egg-info")]
-        count += sum(1 for name in filenames if name.endswith(".py"))
+    escaping: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        if "pyvenv.cfg" in filenames and Path(dirpath) != root:
+            dirnames[:] = []
+            continue
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in skip and not d.endswith(".egg-info")]
+        for name in filenames:
+            if not name.endswith(".py"):
+                continue
+            count += 1
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full):
+                real = Path(os.path.realpath(full))
+                if not any(_inside(real, r) for r in roots):
+                    escaping.append(Path(full).relative_to(root).as_posix())
         if count > limit:
             break
-    return count
+    return TreeSurvey(count, escaping)
+
+
+def count_python_files(root: Path, limit: int = MAX_SCAN_FILES) -> int:
+    return survey_tree(root, [Path(os.path.realpath(root))], limit=limit).python_files
 
 
 def relative_to_root(path: Path, roots: list[Path]) -> str:

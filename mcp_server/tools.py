@@ -8,6 +8,7 @@ is a ``ToolError`` with a message meant for the model that called the tool.
 
 from __future__ import annotations
 
+import glob
 import importlib
 import logging
 import os
@@ -259,18 +260,27 @@ def scan_project(
     """
     roots = _roots(client_roots)
     root = paths.resolve_path(root_path, roots, kind="dir", argument="root_path")
-    count = paths.count_python_files(root)
-    if count > paths.MAX_SCAN_FILES:
-        raise ToolError(
-            f"root_path {root_path!r} holds more than {paths.MAX_SCAN_FILES:,} Python files; "
-            "scan a sub-directory or pass exclude patterns"
-        )
     if exclude and (len(exclude) > 200 or any(len(e) > 500 for e in exclude)):
         raise ToolError("exclude: at most 200 patterns of at most 500 characters")
     api = _import("amplitude_ai.codemods.api", "The scanner")
-    with _failures("scan_project"):
-        report = _jsonable(api.scan_project(root, exclude=tuple(exclude or ())))
+    report = _scan(api, root, roots, tuple(exclude or ()), root_path)
     return ScanReport.model_validate(mask_data(report))
+
+
+def _scan(api: Any, root: Path, roots: list[Path], exclude: tuple[str, ...], shown: str) -> dict[str, Any]:
+    """Run the engine's scan, bounded, never reading through a symlink that leaves the roots."""
+    from amplitude_ai.codemods.scanner import SKIP_DIRS
+
+    survey = paths.survey_tree(root, roots, skip_dirs=SKIP_DIRS)
+    if survey.python_files > paths.MAX_SCAN_FILES:
+        raise ToolError(
+            f"root_path {shown!r} holds more than {paths.MAX_SCAN_FILES:,} Python files; "
+            "scan a sub-directory or pass exclude patterns"
+        )
+    # exact (glob-escaped) root-relative paths; the scanner also matches patterns against base names
+    hidden = tuple(glob.escape(rel) for rel in survey.escaping_links)
+    with _failures("scan_project"):
+        return _jsonable(api.scan_project(root, exclude=exclude + hidden))
 
 
 def validate_file(
@@ -602,11 +612,8 @@ def validate_setup(
             next_steps.append(f"pip install amplitude-ai (missing {dist})")
     if root_path is not None:
         root = paths.resolve_path(root_path, _roots(client_roots), kind="dir", argument="root_path")
-        if paths.count_python_files(root) > paths.MAX_SCAN_FILES:
-            raise ToolError(f"root_path {root_path!r} holds more than {paths.MAX_SCAN_FILES:,} Python files")
         api = _import("amplitude_ai.codemods.api", "The scanner")
-        with _failures("validate_setup (scan)"):
-            report = _jsonable(api.scan_project(root))
+        report = _scan(api, root, _roots(client_roots), (), root_path)
         providers = sorted({site.get("provider") for site in report.get("call_sites", []) if site.get("provider")})
         missing = [p for p in providers if not by_dist[_PROVIDER_DIST.get(p, p)].installed] if providers else []
         detail = f"providers used: {', '.join(providers) or 'none found'}"

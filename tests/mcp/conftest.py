@@ -1,5 +1,5 @@
 """Fixtures: a temporary workspace (project copy, an outside folder, symlink escapes) and the
-real server as a subprocess over stdio, driven by the official mcp client (one per module)."""
+real server as a subprocess over stdio, driven by the official mcp client (one for the session)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ class Workspace:
         shutil.copytree(FIXTURES / "project", self.root)
         for folder in (self.extra, self.outside, self.client_root):
             folder.mkdir()
+        self.clean = self.extra / "project"  # a copy without symlinks or oversized files
+        shutil.copytree(FIXTURES / "project", self.clean)
         (self.outside / "secret.py").write_text("from openai import OpenAI\nOpenAI().chat.completions.create(model='x', messages=[])\n")
         (self.extra / "extra_app.py").write_text(
             "from anthropic import Anthropic\nAnthropic().messages.create(model='m', max_tokens=1, messages=[])\n"
@@ -47,37 +49,15 @@ class Workspace:
         )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def workspace(tmp_path_factory) -> Workspace:
     return Workspace(tmp_path_factory.mktemp("mcp"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(workspace):
     harness = McpHarness(workspace.server_params()).start()
     try:
         yield harness
     finally:
         harness.close()
-
-
-def engine_available() -> bool:
-    try:
-        import amplitude_ai.codemods.api  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def instrument_available() -> bool:
-    try:
-        import amplitude_ai.codemods.instrument  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_engine = pytest.mark.skipif(not engine_available(), reason="amplitude_ai.codemods.api has not landed yet")
-needs_instrument = pytest.mark.skipif(
-    not instrument_available(), reason="amplitude_ai.codemods.instrument has not landed yet"
-)
