@@ -1,0 +1,385 @@
+"""Hand-off of built events: to amplitude-analytics, to a recorder (tests), or nowhere (dry-run).
+
+* ``$llm_message`` keeps its full length: amplitude-analytics cuts every string property at
+  1,024 characters when it serializes an event (``BaseEvent.get_event_body`` → ``utils.truncate``).
+  Our event subclass takes ``$llm_message`` out before that step and puts it back after, so
+  only that one property escapes truncation.
+* amplitude-analytics deep-copies every event on its way to a destination plugin; our events
+  are never mutated after hand-off, so their ``__deepcopy__`` copies only the property dict.
+* ``debug`` prints one line per event on stderr; ``dry_run`` builds and prints, sends nothing.
+* When the runtime created the Amplitude client itself, it flushes at interpreter exit and
+  wakes the client's (non-daemon) consumer thread so the exit neither loses events nor hangs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from concurrent.futures import Future
+from typing import Any, Callable, Iterable, Optional
+
+from .. import catalog as C
+from .events import AgentEvent
+
+logger = logging.getLogger("amplitude_ai")
+
+__all__ = ["Delivery", "FlushFutures", "format_debug_line", "create_amplitude_client", "EXIT_FLUSH_TIMEOUT"]
+
+#: seconds the interpreter-exit flush waits for delivery before giving up
+EXIT_FLUSH_TIMEOUT = float(os.environ.get("AMPLITUDE_AI_EXIT_TIMEOUT", "10") or 10)
+
+_LLM = C.PROP_LLM_MESSAGE
+
+
+# --------------------------------------------------------------------------------------
+# the amplitude-analytics event class (built on first use: amplitude is imported lazily)
+# --------------------------------------------------------------------------------------
+_sdk: Optional[tuple[type, dict[str, Any]]] = None
+_sdk_lock = threading.Lock()
+
+
+def _sdk_event() -> tuple[type, dict[str, Any]]:
+    global _sdk
+    if _sdk is not None:
+        return _sdk
+    with _sdk_lock:
+        if _sdk is not None:
+            return _sdk
+        from amplitude import BaseEvent
+
+        class AgentSDKEvent(BaseEvent):
+            """A ``BaseEvent`` whose ``$llm_message`` escapes the SDK's 1,024-character truncation."""
+
+            def get_event_body(self) -> dict:
+                props = self.event_properties
+                message = props.pop(_LLM, None) if props else None
+                try:
+                    body = super().get_event_body()
+                finally:
+                    if message is not None:
+                        props[_LLM] = message
+                if message is not None:
+                    out = body.get("event_properties")
+                    if out is None:
+                        body["event_properties"] = out = {}
+                    out[_LLM] = message
+                return body
+
+            def __deepcopy__(self, memo: dict) -> "AgentSDKEvent":
+                clone = self.__class__.__new__(self.__class__)
+                state = self.__dict__.copy()
+                props = state.get("event_properties")
+                if props is not None:
+                    state["event_properties"] = dict(props)
+                clone.__dict__.update(state)
+                return clone
+
+        # One fully initialised instance is the template for every event: BaseEvent.__init__
+        # validates ~40 attributes one by one, which would cost more than building our event.
+        template = AgentSDKEvent(event_type="[Agent] template").__dict__.copy()
+        _sdk = (AgentSDKEvent, template)
+        return _sdk
+
+
+def to_sdk_event(ev: AgentEvent, callback: Optional[Callable] = None) -> Any:
+    cls, template = _sdk_event()
+    obj = cls.__new__(cls)
+    state = template.copy()
+    state["event_type"] = ev.event_type
+    state["user_id"] = ev.user_id
+    state["device_id"] = ev.device_id
+    state["event_properties"] = ev.properties
+    state["insert_id"] = ev.insert_id
+    state["time"] = ev.time
+    if ev.session_id is not None:
+        state["session_id"] = ev.session_id
+    if ev.groups:
+        state["groups"] = dict(ev.groups)
+    if callback is not None:
+        state["event_callback"] = callback
+    obj.__dict__.update(state)
+    return obj
+
+
+# --------------------------------------------------------------------------------------
+# debug line
+# --------------------------------------------------------------------------------------
+def _short(value: Any, width: int = 8) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[:width] + "..."
+
+
+def _ms(value: Any) -> str:
+    try:
+        return f"{round(float(value)):,}ms"
+    except (TypeError, ValueError):
+        return f"{value}ms"
+
+
+def format_debug_line(ev: AgentEvent, color: bool = False) -> str:
+    """``[amplitude-ai] [Agent] AI Response | user=u1 | session=a3f8... | model=gpt-4o | ...``"""
+    p = ev.properties
+    parts = [ev.event_type]
+    if ev.user_id is not None:
+        parts.append(f"user={ev.user_id}")
+    elif ev.device_id is not None:
+        parts.append(f"device={ev.device_id}")
+    sid = p.get(C.PROP_SESSION_ID)
+    if sid is not None:
+        parts.append(f"session={_short(sid)}")
+    agent = p.get(C.PROP_AGENT_ID)
+    if agent is not None:
+        parts.append(f"agent={agent}")
+    et = ev.event_type
+    if et == C.EVENT_USER_MESSAGE:
+        if C.PROP_TURN_ID in p:
+            parts.append(f"turn={p[C.PROP_TURN_ID]}")
+    elif et == C.EVENT_AI_RESPONSE:
+        parts.append(f"model={p.get(C.PROP_MODEL_NAME)}")
+        tokens = p.get(C.PROP_TOTAL_TOKENS)
+        if tokens is not None:
+            parts.append(f"tokens={tokens:,}")
+        cost = p.get(C.PROP_COST_USD)
+        if cost is not None:
+            parts.append(f"cost=${cost:.4f}")
+        parts.append(f"latency={_ms(p.get(C.PROP_LATENCY_MS))}")
+        if p.get(C.PROP_IS_ERROR):
+            parts.append("error=true")
+    elif et == C.EVENT_TOOL_CALL:
+        parts.append(f"tool={p.get(C.PROP_TOOL_NAME)}")
+        parts.append(f"success={'true' if p.get(C.PROP_TOOL_SUCCESS) else 'false'}")
+        parts.append(f"latency={_ms(p.get(C.PROP_LATENCY_MS))}")
+    elif et == C.EVENT_EMBEDDING:
+        parts.append(f"model={p.get(C.PROP_MODEL_NAME)}")
+        if C.PROP_EMBEDDING_DIMENSIONS in p:
+            parts.append(f"dims={p[C.PROP_EMBEDDING_DIMENSIONS]}")
+        parts.append(f"latency={_ms(p.get(C.PROP_LATENCY_MS))}")
+    elif et == C.EVENT_SPAN:
+        parts.append(f"span={p.get(C.PROP_SPAN_NAME)}")
+        parts.append(f"latency={_ms(p.get(C.PROP_LATENCY_MS))}")
+        if p.get(C.PROP_IS_ERROR):
+            parts.append("error=true")
+    elif et == C.EVENT_SCORE:
+        parts.append(f"name={p.get(C.PROP_SCORE_NAME)}")
+        parts.append(f"value={p.get(C.PROP_SCORE_VALUE)}")
+        parts.append(f"source={p.get(C.PROP_EVALUATION_SOURCE)}")
+    elif et == C.EVENT_SESSION_END:
+        if C.PROP_ABANDONMENT_TURN in p:
+            parts.append(f"abandonment_turn={p[C.PROP_ABANDONMENT_TURN]}")
+    if color:
+        parts[0] = f"\x1b[36m{parts[0]}\x1b[0m"
+        return "\x1b[2m[amplitude-ai]\x1b[0m " + " | ".join(parts)
+    return "[amplitude-ai] " + " | ".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# flush futures
+# --------------------------------------------------------------------------------------
+class FlushFutures(Future):
+    """What ``flush()`` returns: a list of the SDK's futures that is itself a Future.
+
+    Iterate it and call ``.result()`` on each, or treat it as one future that completes when
+    all of them have (``f.result()``, ``asyncio.wrap_future(f)``).
+    """
+
+    def __init__(self, futures: Iterable[Any] = ()) -> None:
+        super().__init__()
+        self.futures: list[Future] = [f for f in futures if isinstance(f, Future)]
+        self._pending = len(self.futures)
+        self._lock = threading.Lock()
+        if not self.futures:
+            self.set_result(None)
+            return
+        for f in self.futures:
+            f.add_done_callback(self._one_done)
+
+    def _one_done(self, _f: Future) -> None:
+        with self._lock:
+            self._pending -= 1
+            last = self._pending == 0
+        if last:
+            errors = [f.exception() for f in self.futures if not f.cancelled() and f.exception() is not None]
+            if errors:
+                self.set_exception(errors[0])
+            else:
+                self.set_result(None)
+
+    def __iter__(self):
+        return iter(self.futures)
+
+    def __len__(self) -> int:
+        return len(self.futures)
+
+    def __getitem__(self, index: int) -> Future:
+        return self.futures[index]
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Block until delivered (or ``timeout``); True when everything completed."""
+        try:
+            self.result(timeout)
+        except Exception:
+            return self.done()
+        return True
+
+
+# --------------------------------------------------------------------------------------
+# creating the client
+# --------------------------------------------------------------------------------------
+class _RecordingStorageProvider:
+    """Storage provider that remembers its storage so the exit hook can wake the consumer."""
+
+    def __init__(self) -> None:
+        from amplitude.storage import InMemoryStorageProvider
+
+        self._inner = InMemoryStorageProvider()
+        self.storages: list[Any] = []
+
+    def get_storage(self) -> Any:
+        storage = self._inner.get_storage()
+        self.storages.append(storage)
+        return storage
+
+
+def create_amplitude_client(
+    api_key: str, *, server_url: Optional[str] = None, server_zone: Optional[str] = None, **config: Any
+) -> tuple[Any, _RecordingStorageProvider]:
+    from amplitude import Amplitude, Config
+
+    provider = _RecordingStorageProvider()
+    cfg = Config(storage_provider=provider, **config)
+    if server_zone:
+        cfg.server_zone = server_zone.upper()
+    if server_url:
+        cfg.server_url = server_url
+    return Amplitude(api_key, cfg), provider
+
+
+# --------------------------------------------------------------------------------------
+# delivery
+# --------------------------------------------------------------------------------------
+class Delivery:
+    """Where events go for one AmplitudeAI instance."""
+
+    def __init__(
+        self,
+        amplitude: Any,
+        config: Any,
+        *,
+        owns_client: bool = False,
+        storage_provider: Optional[_RecordingStorageProvider] = None,
+        sink: Optional[Callable[[AgentEvent], None]] = None,
+    ) -> None:
+        self.amplitude = amplitude
+        self.config = config  # read per event: debug/dry_run may be switched on later (patch(debug=True))
+        self.sink = sink
+        self.owns_client = owns_client
+        self._storage_provider = storage_provider
+        self._user_callback = config.on_event_callback
+        self._callback = self._on_delivered
+        self._last_error_log = 0.0
+        self._suppressed = 0
+        self._closed = False
+        if owns_client and amplitude is not None:
+            _register_exit(self)
+
+    # -- per event -------------------------------------------------------------------------
+    def deliver(self, ev: AgentEvent) -> None:
+        config = self.config
+        if config.debug or config.dry_run:
+            self._print(ev)
+        if self.sink is not None:
+            self.sink(ev)
+            return
+        if config.dry_run or self.amplitude is None:
+            return
+        try:
+            self.amplitude.track(to_sdk_event(ev, self._callback))
+        except Exception as exc:  # the SDK must never break the host app
+            logger.error("amplitude-ai: could not hand %s to amplitude-analytics: %s", ev.event_type, exc)
+
+    def _print(self, ev: AgentEvent) -> None:
+        stream = sys.stderr
+        try:
+            color = stream.isatty() and not os.environ.get("NO_COLOR")
+        except Exception:
+            color = False
+        try:
+            print(format_debug_line(ev, color=color), file=stream, flush=True)
+        except Exception:  # a closed stderr must not break tracking
+            pass
+
+    def _on_delivered(self, event: Any, code: int, message: Optional[str] = None) -> None:
+        if code != 200:
+            now = time.monotonic()
+            if now - self._last_error_log >= 5.0:
+                extra = f" (+{self._suppressed} more since the last report)" if self._suppressed else ""
+                logger.error(
+                    "amplitude-ai: event %s not delivered: %s %s%s",
+                    getattr(event, "event_type", "?"), code, message or "", extra,
+                )
+                self._last_error_log = now
+                self._suppressed = 0
+            else:
+                self._suppressed += 1
+        callback = self._user_callback
+        if callback is not None:
+            try:
+                callback(event, code, message)
+            except Exception as exc:
+                logger.warning("amplitude-ai: on_event_callback raised %s: %s", type(exc).__name__, exc)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def flush(self) -> FlushFutures:
+        if self.amplitude is None or self.config.dry_run or self.sink is not None:
+            return FlushFutures()
+        try:
+            return FlushFutures(self.amplitude.flush() or [])
+        except Exception as exc:
+            logger.error("amplitude-ai: flush failed: %s", exc)
+            return FlushFutures()
+
+    def shutdown(self, timeout: Optional[float] = None) -> None:
+        """Flush and wait (owned client: also shut it down and stop its threads)."""
+        if self._closed:
+            return
+        self.flush().wait(EXIT_FLUSH_TIMEOUT if timeout is None else timeout)
+        if self.owns_client and self.amplitude is not None:
+            self._closed = True
+            try:
+                self.amplitude.shutdown()
+            except Exception as exc:
+                logger.error("amplitude-ai: shutdown failed: %s", exc)
+            self._wake_consumers()
+
+    def _wake_consumers(self) -> None:
+        provider = self._storage_provider
+        for storage in provider.storages if provider else ():
+            try:
+                with storage.lock:
+                    storage.lock.notify_all()
+            except Exception:
+                pass
+
+
+def _register_exit(delivery: Delivery) -> None:
+    """Flush at interpreter exit, before Python joins non-daemon threads (the SDK's consumer is one)."""
+
+    def _at_exit() -> None:
+        try:
+            delivery.shutdown()
+        except Exception:
+            pass
+
+    register = getattr(threading, "_register_atexit", None)
+    if register is not None:
+        try:
+            register(_at_exit)
+            return
+        except Exception:  # after shutdown started: fall back to atexit
+            pass
+    import atexit
+
+    atexit.register(_at_exit)
