@@ -39,7 +39,7 @@ _RAW_RESPONSE_HEADER = "X-Stainless-Raw-Response"
 
 
 def _raw_mode(post_kwargs: dict[str, Any]) -> str | None:
-    """'raw' (``with_raw_response``), 'stream' (``with_streaming_response``) or None."""
+    """'raw' / 'true' (``with_raw_response``), 'stream' (``with_streaming_response``) or None."""
     options = post_kwargs.get("options")
     headers = options.get("headers") if isinstance(options, Mapping) else None
     return headers.get(_RAW_RESPONSE_HEADER) if isinstance(headers, Mapping) else None
@@ -56,7 +56,7 @@ def _with_propagation(tracker: Tracker, post_kwargs: dict[str, Any]) -> dict[str
 
 def _parser(streaming: bool, mode: str | None) -> Any:
     def parse(response: Any) -> LLMResult | None:
-        if mode == "raw" and not streaming:
+        if mode in ("raw", "true") and not streaming:  # "true": the 0.x SDK's legacy raw response
             response = response.parse()  # cached by the SDK: the caller's .parse() reuses it
         elif mode is not None:
             return None  # the body is the caller's to read

@@ -6,8 +6,10 @@ import gc
 import json
 
 import anthropic
-import httpx2
 import pytest
+
+# anthropic 2.x runs on httpx2; the previous major (0.x) on httpx
+httpx2 = pytest.importorskip("httpx2" if int(anthropic.__version__.split(".")[0]) >= 2 else "httpx")
 
 from amplitude_ai.providers.anthropic import Anthropic, AsyncAnthropic
 from tests.support.provider_stubs_http import (
@@ -156,6 +158,13 @@ def test_session_context_reaches_provider_events(mock):
 # --------------------------------------------------------------------------- streaming
 
 
+def _assert_is(stream, cls):
+    if int(anthropic.__version__.split(".")[0]) >= 1:
+        assert isinstance(stream, cls)
+    else:  # 0.x's Stream metaclass answers isinstance() only for exact types; the class is kept
+        assert stream.__class__ is cls
+
+
 def _sse(**kw):
     return Reply.sse(anthropic_stream_events(**kw), named=True)
 
@@ -165,7 +174,7 @@ def test_stream_true_is_chunk_for_chunk_identical_and_recorded_once(mock):
     expected = [e.to_dict() for e in plain.messages.create(model=CLAUDE, max_tokens=5, messages=MESSAGES, stream=True)]
 
     stream = client.messages.create(model=CLAUDE, max_tokens=5, messages=MESSAGES, stream=True, amplitude_user_id="u")
-    assert isinstance(stream, anthropic.Stream)
+    _assert_is(stream, anthropic.Stream)
     assert stream.response.status_code == 200  # attribute access passes through
     got = [e.to_dict() for e in stream]
 
@@ -255,7 +264,7 @@ async def test_async_stream_true_identical_and_once(mock):
     stub, client, plain = _clients(mock, _sse(), _sse(), async_=True)
     expected = [e.to_dict() async for e in await plain.messages.create(model=CLAUDE, max_tokens=5, messages=MESSAGES, stream=True)]
     stream = await client.messages.create(model=CLAUDE, max_tokens=5, messages=MESSAGES, stream=True, amplitude_user_id="u")
-    assert isinstance(stream, anthropic.AsyncStream)
+    _assert_is(stream, anthropic.AsyncStream)
     got = [e.to_dict() async for e in stream]
     assert got == expected
     ai = only(mock, AI_RESPONSE)
