@@ -186,6 +186,9 @@ class AmplitudeAI:
         r.trace_id = None if trace_id is None else str(trace_id)
         if turn_id is not None:
             r.turn_id = check_count("turn_id", turn_id)
+            if count_turn and session_id is not None:  # later automatic ids continue past it
+                counter = ctx.turns if (ctx is not None and ctx.session_id == session_id) else self._turn_counter(session_id)
+                counter.observe(r.turn_id)
         elif count_turn and session_id is not None:
             counter = ctx.turns if (ctx is not None and ctx.session_id == session_id) else self._turn_counter(session_id)
             r.turn_id = counter.next()
@@ -483,6 +486,7 @@ class AmplitudeAI:
         context: Optional[dict[str, Any]] = None,
         env: Optional[str] = None,
         parent_span_id: Optional[str] = None,
+        span_id: Optional[str] = None,
         input_state: Any = None,
         output_state: Any = None,
         is_error: bool = False,
@@ -500,7 +504,7 @@ class AmplitudeAI:
                 user_id, session_id, trace_id, turn_id, agent_id, parent_agent_id, customer_org_id, agent_version,
                 description, context, env, device_id, browser_session_id, groups, False,
             )
-            span_id = new_id()
+            span_id = str(span_id) if span_id else new_id()
             ev = self._builder.span(
                 r, span_id=span_id, span_name=span_name, latency_ms=latency_ms,  # type: ignore[arg-type]
                 parent_span_id=parent_span_id, input_state=input_state, output_state=output_state,
