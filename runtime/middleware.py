@@ -67,8 +67,8 @@ class AmplitudeAIMiddleware:
             if inspect.isawaitable(value):
                 value = await value
             return value
-        except Exception:
-            logger.warning("amplitude-ai: an AmplitudeAIMiddleware resolver failed", exc_info=True)
+        except Exception as exc:
+            logger.warning("amplitude-ai: an AmplitudeAIMiddleware resolver failed (%s: %s)", type(exc).__name__, exc)
             return None
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[Any]], send: Any) -> None:
@@ -104,6 +104,10 @@ class AmplitudeAIMiddleware:
         kwargs: dict[str, Any] = {}
         if user_id is not None:
             kwargs["user_id"] = str(user_id)
+        else:  # anonymous request: the browser's Amplitude device id, else this process's
+            from .providers._base import process_device_id
+
+            kwargs["device_id"] = request.headers.get("x-amp-device-id") or process_device_id()
         if session_id is not None:
             kwargs["session_id"] = str(session_id)
         if incoming.get("trace_id"):

@@ -273,11 +273,17 @@ def _warn_anonymous_once() -> None:
         )
 
 
-def _active_context() -> Any:
-    try:
-        from ..context import get_active_context
+_get_active_context: Callable[[], Any] | None = None
 
-        return get_active_context()
+
+def _active_context() -> Any:
+    global _get_active_context
+    try:
+        if _get_active_context is None:
+            from ..context import get_active_context
+
+            _get_active_context = get_active_context
+        return _get_active_context()
     except Exception:  # context module missing or failing: treat as no session
         return None
 
@@ -293,10 +299,16 @@ def _is_agent_source(ctx: Any) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _coerce(amplitude: Any) -> Any:
-    from ..client import coerce_ai
+_coerce_ai: Callable[[Any], Any] | None = None
 
-    return coerce_ai(amplitude)
+
+def _coerce(amplitude: Any) -> Any:
+    global _coerce_ai
+    if _coerce_ai is None:
+        from ..client import coerce_ai
+
+        _coerce_ai = coerce_ai
+    return _coerce_ai(amplitude)
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
@@ -392,7 +404,7 @@ class CallRecord:
         ident: dict[str, Any] = {}
         if options.user_id is not None:
             ident["user_id"] = options.user_id
-        elif user_id is None:
+        elif user_id is None and getattr(ctx, "device_id", None) is None:
             ident["device_id"] = _PROCESS_DEVICE_ID
             _warn_anonymous_once()
         if options.session_id is not None:
@@ -452,13 +464,16 @@ class CallRecord:
         if error is not None:
             error_fields = {"is_error": True, "error_message": _error_message(error)}
         if req.kind == "embedding":
+            identity = self.identity
+            if error_fields:  # track_embedding has no error parameters: carry them as properties
+                extra = {"[Agent] Is Error": True, "[Agent] Error Message": error_fields["error_message"]}
+                identity = {**identity, "event_properties": {**(identity.get("event_properties") or {}), **extra}}
             ai.track_embedding(
                 model=model,
                 provider=self.tracker.provider,
                 latency_ms=latency_ms,
                 **_drop_none({"input_tokens": result.input_tokens, "dimensions": result.embedding_dimensions}),
-                **error_fields,
-                **self.identity,
+                **identity,
             )
             return
         fields = _drop_none(

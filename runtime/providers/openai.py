@@ -58,18 +58,28 @@ _RAW_HEADER = "X-Stainless-Raw-Response"
 def _get(obj: Any, key: str, default: Any = None) -> Any:
     if obj is None:
         return default
-    if isinstance(obj, Mapping):
+    if type(obj) is dict:
         return obj.get(key, default)
-    return getattr(obj, key, default)
+    value = getattr(obj, key, _MISSING)
+    if value is _MISSING:
+        return obj.get(key, default) if isinstance(obj, Mapping) else default
+    return value
+
+
+_MISSING = object()
 
 
 def _extra(obj: Any, key: str) -> Any:
     """A field the SDK's type does not declare (e.g. ``reasoning_content`` from compatible servers)."""
-    value = getattr(obj, key, None)
-    if value is None:
-        extra = getattr(obj, "model_extra", None) or {}
+    if type(obj) is dict:
+        return obj.get(key)
+    extra = getattr(obj, "__pydantic_extra__", None)
+    if extra:
         value = extra.get(key)
-    return value
+        if value is not None:
+            return value
+    state = getattr(obj, "__dict__", None)
+    return state.get(key) if state else None
 
 
 # ---------------------------------------------------------------------------------------------

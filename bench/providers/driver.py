@@ -1,0 +1,121 @@
+"""Wrapper overhead driver: runs in ONE interpreter (ours or the peer's) and prints JSON.
+
+For each mode (non-streaming, streaming) it times N calls of the bare ``openai.OpenAI`` and N calls
+of ``amplitude_ai.OpenAI`` — whichever ``amplitude_ai`` this interpreter has — against the same
+in-process stub (``MockTransport``), interleaved in blocks so machine noise hits both alike.
+Events go through a real ``amplitude.Amplitude`` client to a loopback ingestion server.
+Only public API is used, so the same script drives the published peer package.
+
+    python bench/providers/driver.py --calls 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, REPO)
+
+from tests.support.ingest_server import IngestServer  # noqa: E402
+from tests.support.openai_stub import OpenAIStub  # noqa: E402
+
+MESSAGES = [
+    {"role": "system", "content": "You are a helpful analytics assistant."},
+    {"role": "user", "content": "What is retention?"},
+]
+
+
+def _httpx():
+    import openai
+
+    major = int(openai.__version__.split(".")[0])
+    if major >= 3:
+        import httpx2
+
+        return httpx2
+    import httpx
+
+    return httpx
+
+
+def build(stub, wrapped: bool, amp):
+    import openai
+
+    httpx = _httpx()
+    kwargs = dict(api_key="sk-bench", base_url="http://stub.local/v1", max_retries=0,
+                  http_client=httpx.Client(transport=stub.transport(httpx)))
+    if not wrapped:
+        return openai.OpenAI(**kwargs)
+    import amplitude_ai
+
+    return amplitude_ai.OpenAI(amplitude=amp, **kwargs)
+
+
+def one_call(client, stream: bool, wrapped: bool):
+    extra = {"amplitude_user_id": "bench-user"} if wrapped else {}
+    if stream:
+        for _ in client.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True, **extra):
+            pass
+    else:
+        client.chat.completions.create(model="gpt-4o", messages=MESSAGES, **extra)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=int, default=2000)
+    ap.add_argument("--block", type=int, default=50)
+    args = ap.parse_args()
+
+    import logging
+
+    logging.getLogger("amplitude_ai").setLevel(logging.ERROR)
+    logging.getLogger("amplitude-ai").setLevel(logging.ERROR)
+    from amplitude import Amplitude, Config
+
+    ingest = IngestServer().start()
+    amp = Amplitude("bench-key", Config(server_url=ingest.url, flush_interval_millis=200, flush_queue_size=500))
+    stub = OpenAIStub()
+    out = {"python": sys.executable}
+    import amplitude_ai
+    import openai
+
+    out["amplitude_ai"] = os.path.dirname(amplitude_ai.__file__)
+    out["openai"] = openai.__version__
+    for stream in (False, True):
+        bare = build(stub, False, amp)
+        wrapped = build(stub, True, amp)
+        times = {"bare": [], "wrapped": []}
+        for _ in range(100):  # warm-up
+            one_call(bare, stream, False)
+            one_call(wrapped, stream, True)
+        done = 0
+        while done < args.calls:
+            for name, client in (("bare", bare), ("wrapped", wrapped)):
+                flag = name == "wrapped"
+                for _ in range(args.block):
+                    t0 = time.perf_counter_ns()
+                    one_call(client, stream, flag)
+                    times[name].append(time.perf_counter_ns() - t0)
+            done += args.block
+        b = statistics.median(times["bare"]) / 1000
+        w = statistics.median(times["wrapped"]) / 1000
+        out["stream" if stream else "nonstream"] = {
+            "calls": len(times["bare"]),
+            "bare_median_us": round(b, 1),
+            "wrapped_median_us": round(w, 1),
+            "overhead_us": round(w - b, 1),
+            "overhead_pct": round(100 * (w - b) / b, 1),
+        }
+    amp.shutdown()
+    ingest.stop()
+    out["events_received"] = len(ingest.events)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

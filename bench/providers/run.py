@@ -1,0 +1,87 @@
+"""Run the wrapper-overhead driver in our venv and in the peer's, write bench/results/providers.md.
+
+    .venv/bin/python bench/providers/run.py --calls 2000 [--repeat 3]
+
+The peer interpreter is ``$AMPLITUDE_AI_PEER_PYTHON`` (default ``/opt/peer-venv/bin/python``);
+its column is skipped when it is missing. Each repeat is a fresh process; the table shows the
+median over repeats of each run's median per-call time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+DRIVER = os.path.join(HERE, "driver.py")
+RESULTS = os.path.join(REPO, "bench", "results", "providers.md")
+
+
+def run(python: str, calls: int) -> dict:
+    out = subprocess.run([python, DRIVER, "--calls", str(calls)], capture_output=True, text=True, cwd="/tmp", timeout=1800)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def summarize(runs: list[dict], mode: str) -> dict:
+    pick = lambda key: statistics.median(r[mode][key] for r in runs)  # noqa: E731
+    return {k: pick(k) for k in ("bare_median_us", "wrapped_median_us", "overhead_us", "overhead_pct")}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=int, default=2000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    peer = os.environ.get("AMPLITUDE_AI_PEER_PYTHON", "/opt/peer-venv/bin/python")
+    impls = {"ours": sys.executable}
+    if os.path.exists(peer):
+        impls["peer 1.21.0"] = peer
+    results: dict[str, list[dict]] = {name: [] for name in impls}
+    for _ in range(args.repeat):
+        for name, python in impls.items():  # alternate so drift hits both
+            results[name].append(run(python, args.calls))
+    lines = [
+        "# Provider wrapper overhead (OpenAI chat completions)",
+        "",
+        f"Date: {datetime.date.today().isoformat()} · machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()} (noisy shared box)",
+        "",
+        f"Command: `.venv/bin/python bench/providers/run.py --calls {args.calls} --repeat {args.repeat}`",
+        "",
+        "Per call: the bare `openai.OpenAI` vs the wrapper (`amplitude_ai.OpenAI(amplitude=Amplitude(...))`, "
+        "`amplitude_user_id` per call) against the same in-process stub (`MockTransport`, no sockets); "
+        "events go through the real amplitude-analytics client to a loopback ingestion server. "
+        f"{args.calls} calls per client per mode, interleaved in blocks of 50, after 100 warm-up calls; "
+        f"median per call, then the median over {args.repeat} fresh processes. "
+        "Each implementation is compared with the SDK its own environment has (ours: openai "
+        f"{results['ours'][0]['openai']}; peer venv: openai "
+        f"{results[next(iter(results.keys() - {'ours'}), 'ours')][0]['openai']}).",
+        "",
+        "| mode | implementation | bare SDK µs/call | wrapped µs/call | overhead µs | overhead % of SDK call |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for mode, label in (("nonstream", "non-streaming"), ("stream", "streaming (7 chunks)")):
+        for name in impls:
+            s = summarize(results[name], mode)
+            lines.append(
+                f"| {label} | {name} | {s['bare_median_us']:.0f} | {s['wrapped_median_us']:.0f} | "
+                f"{s['overhead_us']:.0f} | {s['overhead_pct']:.1f}% |"
+            )
+    lines += ["", "Raw runs:", "", "```json", json.dumps(results, indent=1), "```", ""]
+    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
+    with open(RESULTS, "w") as fh:
+        fh.write("\n".join(lines))
+    print("\n".join(lines[:16 + 2 * len(impls)]))
+
+
+if __name__ == "__main__":
+    main()
