@@ -478,7 +478,9 @@ def _patched_session_class(amplitude: Any) -> Any:
     class Session(vendor):  # type: ignore[misc, valid-type]
         def client(self, *args: Any, **kwargs: Any) -> Any:
             made = super().client(*args, **kwargs)
-            if _is_bedrock_runtime(args, kwargs):
+            # sessions made while patched (boto3's default session among them) outlive
+            # unpatch(): they track only while this class is still the patched one
+            if _is_bedrock_runtime(args, kwargs) and boto3.session.Session is Session:
                 instrument_client(made, amplitude)
             return made
 
@@ -504,9 +506,9 @@ def wrap_instance(client: Any, *, amplitude: Any = None, defaults: CallOptions |
     """A tracked copy of a boto3 ``bedrock-runtime`` client (the original stays untracked), or ``None``."""
     if getattr(getattr(getattr(client, "meta", None), "service_model", None), "service_name", None) != "bedrock-runtime":
         return None
-    import copy
-
-    return instrument_client(copy.copy(client), amplitude, defaults=defaults, propagate=False)
+    twin = object.__new__(type(client))  # copy.copy() recurses in botocore's __getattr__
+    twin.__dict__.update(client.__dict__)  # same endpoint, credentials and connection pool
+    return instrument_client(twin, amplitude, defaults=defaults, propagate=False)
 
 
 __all__ = ["Bedrock", "PATCH_TARGETS", "instrument_client", "wrap_instance"]

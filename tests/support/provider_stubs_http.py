@@ -320,6 +320,7 @@ VOLATILE = {
     "[Agent] Trace ID",
     "[Agent] Turn ID",
     "[Agent] Session ID",
+    "[Agent] Span ID",
     "device_id",
 }
 
