@@ -565,6 +565,7 @@ class AmplitudeAI:
         enrichments: Any = None,
         *,
         trace_id: Optional[str] = None,
+        turn_id: Optional[int] = None,
         agent_id: Optional[str] = None,
         parent_agent_id: Optional[str] = None,
         customer_org_id: Optional[str] = None,
@@ -582,7 +583,7 @@ class AmplitudeAI:
             if enrichments is None:
                 raise ValidationError("enrichments is required (a SessionEnrichments)")
             r = self._resolve(
-                user_id, session_id, trace_id, None, agent_id, parent_agent_id, customer_org_id, agent_version,
+                user_id, session_id, trace_id, turn_id, agent_id, parent_agent_id, customer_org_id, agent_version,
                 description, context, env, device_id, browser_session_id, groups, False,
             )
             if r.session_id is None:
@@ -826,9 +827,7 @@ class BoundAgent:
         return self.ai.track_session_end(**self._merge(kwargs))
 
     def track_session_enrichment(self, enrichments: Any = None, **kwargs: Any) -> None:
-        merged = self._merge(kwargs)
-        merged.pop("turn_id", None)
-        return self.ai.track_session_enrichment(enrichments=enrichments, **merged)
+        return self.ai.track_session_enrichment(enrichments=enrichments, **self._merge(kwargs))
 
     def score(
         self, name: Optional[str] = None, value: Optional[float] = None, target_id: Optional[str] = None, **kwargs: Any

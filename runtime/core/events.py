@@ -320,7 +320,7 @@ class EventBuilder:
                 if total is not None:
                     props[C.PROP_TOTAL_ATTACHMENT_SIZE_BYTES] = total
                 if self.full:
-                    props[C.PROP_ATTACHMENTS] = _dumps(items, default=str)
+                    props[C.PROP_ATTACHMENTS] = self._json_text(items)
         if labels:
             items = _labels(labels)
             if items:
@@ -463,7 +463,7 @@ class EventBuilder:
             props[C.PROP_TOOL_DEFINITIONS_COUNT] = len(normalized)
             props[C.PROP_TOOL_DEFINITIONS_HASH] = hashlib.sha256(serialized.encode("utf-8")).hexdigest()
             if self.full:
-                props[C.PROP_TOOL_DEFINITIONS] = serialized
+                props[C.PROP_TOOL_DEFINITIONS] = self._json_text(serialized)
         if temperature is not None:
             props[C.PROP_TEMPERATURE] = temperature
         if max_output_tokens is not None:
