@@ -378,6 +378,10 @@ def _read_invoke_body(response: dict[str, Any]) -> LLMResult | None:
     body = response.get("body")
     if body is None or not hasattr(body, "read"):
         return None
+    content_type = str(response.get("contentType") or "application/json")
+    if "json" not in content_type:  # images, audio: the caller's bytes, untouched
+        headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
+        return invoke_result(None, headers)
     data = body.read()
     from botocore.response import StreamingBody
 

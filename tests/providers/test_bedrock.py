@@ -262,3 +262,16 @@ def test_session_patch_and_wrap(mock, server):
     tracked.converse(modelId=CLAUDE_ON_BEDROCK, messages=MESSAGES, amplitude_user_id="u")
     original.converse(modelId=CLAUDE_ON_BEDROCK, messages=MESSAGES)
     assert len(events_of(mock, AI_RESPONSE)) == 3
+
+
+def test_invoke_model_binary_body_is_left_unread(mock, server):
+    client, _ = _clients(mock, server)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    server.queue(bed_reply := BedrockReply(200, png, "image/png", {"x-amzn-bedrock-input-token-count": "7"}))
+    assert bed_reply.content_type == "image/png"
+    response = client.invoke_model(modelId="stability.sd3-large-v1:0", body=b'{"prompt": "a funnel"}', amplitude_user_id="u")
+    assert response["contentType"] == "image/png"
+    assert response["body"].read() == png
+    ai = only(mock, AI_RESPONSE)
+    assert ai["[Agent] Input Tokens"] == 7
+    assert only(mock, USER_MESSAGE)["user_id"] == "u"
