@@ -81,6 +81,18 @@ def _failures(what: str) -> Iterator[None]:
         raise ToolError(f"{what} failed unexpectedly: {type(exc).__name__}: {mask_text(str(exc))}") from None
 
 
+@contextmanager
+def _engine_refusals(engine: Any) -> Iterator[None]:
+    """The engine's own refusals (does not parse, cannot be stored...) carry a finished message."""
+    refusal = getattr(engine, "InstrumentError", None)
+    try:
+        yield
+    except Exception as exc:
+        if refusal is not None and isinstance(exc, refusal):
+            raise ToolError(mask_text(str(exc))) from None
+        raise
+
+
 def _to_dict(value: Any) -> Any:
     """Engine results may be dicts, dataclasses, NamedTuples or objects with ``to_dict()``."""
     if isinstance(value, dict):
@@ -148,11 +160,17 @@ class ScanReport(_Open):
     call_sites: list[CallSite]
 
 
+class SiteStatus(CallSite):
+    status: str = Field(description="ok | instrumented, no session | not instrumented")
+    next_steps: list[str] = Field(description="What to do for this call site, concretely")
+
+
 class FileValidation(_Open):
     file_path: str | None = Field(description="The validated file (absolute), or null for inline source")
-    call_sites: list[dict[str, Any]] = Field(
-        description="Each call site with its status (instrumented / in_session) and concrete next steps"
-    )
+    call_sites: list[SiteStatus]
+    summary: dict[str, Any] = Field(description="Counts and percentages: call sites, instrumented, in session")
+    error: str | None = Field(description="Why the file could not be analysed (e.g. it does not parse), else null")
+    recommendations: list[Any]
 
 
 class CreatedFile(BaseModel):
@@ -290,13 +308,20 @@ def validate_file(
 ) -> FileValidation:
     """List the LLM call sites of one file (or of inline source) with their status and next steps."""
     _one_of(file_path, source)
+    roots = _roots(client_roots)
     if file_path is not None:
-        path = paths.resolve_path(file_path, _roots(client_roots), kind="file")
+        path = paths.resolve_path(file_path, roots, kind="file")
         text, _encoding = paths.read_source_file(path)
         api = _import("amplitude_ai.codemods.api", "The scanner")
+        engine = _import("amplitude_ai.codemods.instrument", "The instrumentation engine")
+        project_root = Path(engine.find_project_root(path)).resolve()
         with _failures("validate_file"):
-            result = _jsonable(_call_validate(api, str(path), text))
-        result.setdefault("file_path", path.as_posix())
+            if any(project_root == r or r in project_root.parents for r in roots):
+                # the engine follows the file's imports of other project modules (one level)
+                result = _jsonable(api.validate_file(file_path=str(path), source=text))
+            else:  # the project reaches outside the roots: analyse the file alone
+                result = _jsonable(api.validate_file(source=text))
+        result["file_path"] = path.as_posix()
     else:
         assert source is not None
         paths.check_source(source)
@@ -305,13 +330,6 @@ def validate_file(
             result = _jsonable(api.validate_file(source=source))
         result.setdefault("file_path", None)
     return FileValidation.model_validate(mask_data(result))
-
-
-def _call_validate(api: Any, path: str, text: str) -> Any:
-    try:
-        return api.validate_file(file_path=path, source=text)
-    except TypeError:
-        return api.validate_file(file_path=path)
 
 
 def instrument_file(
@@ -351,7 +369,7 @@ def instrument_file(
         display_path = None
     engine = _import("amplitude_ai.codemods.instrument", "The instrumentation engine")
     project_root = _project_root(engine, path, roots)
-    with _failures("instrument_file"):
+    with _failures("instrument_file"), _engine_refusals(engine):
         result = engine.instrument_source(
             text,
             str(path) if path is not None else "<source>",
@@ -374,8 +392,9 @@ def instrument_file(
                 new_source.encode(encoding)
             except UnicodeEncodeError as exc:
                 raise ToolError(f"{path}: the result cannot be stored as {encoding} ({exc}); nothing written") from None
-            engine.write_created_files(targets)
-            engine.write_atomic(path, new_source, encoding)
+            with _engine_refusals(engine):
+                engine.write_created_files(targets)
+                engine.write_atomic(path, new_source, encoding)
         written = True
     return InstrumentResult(
         file_path=display_path,

@@ -84,6 +84,10 @@ def test_validate_file_statuses_and_next_steps(server):
     assert data["file_path"].endswith("openai_app/chat.py")
     assert len(data["call_sites"]) == 2
     assert SECRET not in json.dumps(data)
+    for site in data["call_sites"]:
+        assert site["status"] == "not instrumented"
+        assert site["next_steps"] and any("session" in step for step in site["next_steps"])
+    assert data["summary"]["call_sites"] == 2 and data["error"] is None
     inline = _ok(
         server.call(
             "validate_file",
@@ -95,9 +99,8 @@ def test_validate_file_statuses_and_next_steps(server):
 
 @needs_engine
 def test_validate_file_that_does_not_parse_is_a_clear_answer(server):
-    result = server.call("validate_file", {"source": "def broken(:\n    pass\n"})
-    text = " ".join(getattr(b, "text", "") for b in result.content)
-    assert result.is_error or "parse" in json.dumps(result.structured_content).lower(), text
+    data = _ok(server.call("validate_file", {"source": "def broken(:\n    pass\n"}))
+    assert "does not parse" in data["error"] and data["call_sites"] == []
     assert not server.call("search_docs", {"query": "session"}).is_error  # still serving
 
 
@@ -123,6 +126,12 @@ def test_instrument_inline_source(server):
     data = _ok(server.call("instrument_file", {"source": source}))
     assert data["file_path"] is None and data["changed"] is True
     ast.parse(data["new_source"])
+
+
+@needs_instrument
+def test_instrument_source_that_does_not_parse_is_refused(server):
+    result = server.call("instrument_file", {"source": "def broken(:\n    pass\n"})
+    assert result.is_error and "does not parse" in result.content[0].text
 
 
 @needs_instrument

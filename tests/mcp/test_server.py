@@ -164,7 +164,8 @@ def test_validate_setup_without_project(server):
     assert env["AMPLITUDE_AI_API_KEY"]["set"] is False
     assert any("AMPLITUDE_AI_API_KEY" in step for step in data["next_steps"])
     checks = {c["name"]: c for c in data["checks"]}
-    assert "mock_capture" in checks
+    assert checks["mock_capture"]["ok"] is True, checks["mock_capture"]
+    assert "[Agent] AI Response" in checks["mock_capture"]["detail"]
 
 
 def test_validate_setup_masks_the_api_key(workspace):
