@@ -13,15 +13,18 @@ import importlib
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
+import anyio
 from mcp.server.mcpserver import ListRoots, Resolve
 from mcp.server.mcpserver.context import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ListRootsResult
+from mcp_types.version import is_version_at_least
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import docs_search, paths, patterns
@@ -35,12 +38,30 @@ T = TypeVar("T")
 # --------------------------------------------------------------------------- roots
 
 
+_INPUT_REQUIRED_VERSION = "2026-07-28"  # from this protocol revision on, roots ride InputRequiredResult
+
+
 async def client_roots(ctx: Context) -> ListRootsResult | ListRoots | None:
-    """Resolver: ask for the client's roots when it declares the roots capability."""
+    """Resolver: the client's roots when it declares the roots capability, else None.
+
+    On protocol revisions >= 2026-07-28 the SDK asks through ``InputRequiredResult``; on older
+    ones we send ``roots/list`` ourselves so that a client that declares the capability but
+    fails to answer only loses its roots (the working directory and AMPLITUDE_AI_MCP_ROOTS
+    still apply) instead of failing the call.
+    """
     caps = ctx.client_capabilities
     if caps is None or caps.roots is None:
         return None
-    return ListRoots()
+    version = ctx.protocol_version
+    if version is not None and is_version_at_least(version, _INPUT_REQUIRED_VERSION):
+        return ListRoots()
+    try:
+        with anyio.fail_after(10), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # roots are deprecated in the newest revision, not in this one
+            return await ctx.session.list_roots()
+    except Exception as exc:  # the client's answer is its business; ours is to keep serving
+        log.warning("roots/list failed (%s); using the server's own roots only", exc)
+        return None
 
 
 ClientRoots = Annotated[ListRootsResult | None, Resolve(client_roots)]

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, params in servers.items():
                 starts[name].append(asyncio.run(cold_start(params)))
         scans: dict[str, tuple[list[float], int]] = {}
-        for name, params in servers.items():
+        for name, params in servers.items() if args.scans else ():
             scans[name] = asyncio.run(scan(params, tree, args.scans))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -126,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         other = [n for n in starts if n != ours_name][0]
         ratio = statistics.median(starts[other]) / statistics.median(starts[ours_name])
         lines += ["", f"Ratio peer/ours (median): **{ratio:.2f}×**"]
-    lines += [
+    if not scans:
+        lines.append("")
+    lines += [] if not scans else [
         "",
         f"## `scan_project` on a generated {args.files:,}-file tree",
         f"{labelled['files']} Python files: {labelled['llm_files']} call an LLM "
