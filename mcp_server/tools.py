@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import anyio
 from mcp.server.mcpserver import ListRoots, Resolve
@@ -31,8 +31,6 @@ from . import docs_search, paths, patterns
 from .masking import mask_data, mask_text
 
 log = logging.getLogger("amplitude_ai.mcp")
-
-T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- roots
@@ -139,8 +137,8 @@ def _jsonable(value: Any) -> Any:
         return value.as_posix()
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    if hasattr(value, "__dict__") or hasattr(value, "__dataclass_fields__"):
-        return _jsonable(_to_dict(value))
+    if hasattr(value, "__dict__"):
+        return _jsonable(dict(vars(value)))
     return str(value)
 
 
@@ -453,7 +451,7 @@ def generate_verify_test(
     target = paths.resolve_path(
         str(root / "tests" / "test_amplitude_verify.py"), roots, must_exist=False, argument="verify test path"
     )
-    warnings: list[str] = []
+    notes: list[str] = []
     try:
         verify = importlib.import_module("amplitude_ai.codemods.verify")
         generator: Callable[..., Any] | None = getattr(verify, "generate_verify_test", None)
@@ -466,7 +464,7 @@ def generate_verify_test(
             source_text = result
         else:
             source_text = result.get("source") or ""
-            warnings.extend(str(w) for w in result.get("warnings") or [])
+            notes.extend(str(w) for w in result.get("warnings") or [])
             if result.get("path"):
                 candidate = Path(result["path"])
                 target = paths.resolve_path(
@@ -478,7 +476,7 @@ def generate_verify_test(
     else:
         _import("amplitude_ai.codemods.api", "The scanner")
         source_text = _static_verify_test(root)
-        warnings.append(
+        notes.append(
             "The full verify-test generator (amplitude_ai.codemods.verify) is not available in this "
             "installation: this test only checks, with the scanner, that every LLM call site is "
             "instrumented and runs inside a session. It does not drive the app's clients."
@@ -488,7 +486,7 @@ def generate_verify_test(
         with _failures("generate_verify_test (write)"):
             target.parent.mkdir(parents=True, exist_ok=True)
             engine.write_atomic(target, source_text)
-    return VerifyTest(path=target.as_posix(), source=source_text, warnings=warnings, written=write)
+    return VerifyTest(path=target.as_posix(), source=source_text, warnings=notes, written=write)
 
 
 def _static_verify_test(root: Path) -> str:
