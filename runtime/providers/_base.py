@@ -39,6 +39,14 @@ Patching: each provider module exposes ``PATCH_TARGETS`` — a list of :class:`P
 (``patch()`` name, vendor module, attribute, our replacement class). ``amplitude_ai.patching``
 reads those tables; adding a provider means adding entries in its own module.
 
+``wrap()``: each provider module exposes ``wrap_instance(client, *, amplitude, defaults)`` returning
+a tracked twin of a vendor client it knows (``None`` otherwise); :func:`adopt_instance` does the
+copying for SDK clients that keep their state in ``__dict__``.
+
+Streams freed by the cyclic garbage collector (not by reference counting) are recorded on a worker
+thread, never inside the collector, since the collector may run while the event pipeline holds a
+lock; ``wait_for_deferred()`` waits for those.
+
 Usage example (a hypothetical provider whose SDK returns ``resp.text`` / ``resp.usage``)::
 
     from amplitude_ai.providers._base import (
@@ -74,7 +82,10 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import gc
+import itertools
 import logging
+import queue
 import threading
 import time
 import uuid
@@ -602,6 +613,65 @@ def _finish_from_accumulator(record: CallRecord, acc: StreamAccumulator, error: 
     record.finish(result, error)
 
 
+# --- streams abandoned without being closed -----------------------------------------------------
+# A proxy freed by reference counting (``del``, leaving a loop, a function returning) records at
+# that point, like any other exit. One freed by the cyclic garbage collector may be freed in the
+# middle of any allocation, possibly while this thread holds a lock of the event pipeline; those
+# records are handed to one worker thread instead (``queue.SimpleQueue.put`` is safe there).
+
+_in_cyclic_gc = False
+_deferred: queue.SimpleQueue[tuple[CallRecord, StreamAccumulator]] = queue.SimpleQueue()
+_worker: threading.Thread | None = None
+_worker_lock = threading.Lock()
+_queued = itertools.count(1)  # next() on a count is atomic in CPython: safe inside the collector
+_recorded = itertools.count(1)
+_counts = {"queued": 0, "recorded": 0}
+
+
+def _gc_phase(phase: str, info: dict[str, Any]) -> None:
+    global _in_cyclic_gc
+    _in_cyclic_gc = phase == "start"
+
+
+gc.callbacks.append(_gc_phase)
+
+
+def _deferred_worker() -> None:
+    while True:
+        record, acc = _deferred.get()
+        try:
+            _finish_from_accumulator(record, acc)
+        except Exception:  # pragma: no cover - finish never raises; belt and braces
+            logger.debug("amplitude-ai: deferred stream record failed", exc_info=True)
+        _counts["recorded"] = next(_recorded)
+
+
+def _ensure_worker() -> None:
+    """Start the worker (called when a proxy is created, never from inside the collector)."""
+    global _worker
+    if _worker is None:
+        with _worker_lock:
+            if _worker is None:
+                _worker = threading.Thread(target=_deferred_worker, name="amplitude-ai-streams", daemon=True)
+                _worker.start()
+
+
+def _finish_collected(record: CallRecord, acc: StreamAccumulator) -> None:
+    if _in_cyclic_gc and not getattr(weakref.finalize, "_shutdown", False):
+        _counts["queued"] = next(_queued)
+        _deferred.put((record, acc))
+        return
+    _finish_from_accumulator(record, acc)
+
+
+def wait_for_deferred(timeout: float = 5.0) -> bool:
+    """Block until streams freed by the cyclic collector are recorded (tests, shutdown hooks)."""
+    deadline = time.monotonic() + timeout
+    while _counts["recorded"] < _counts["queued"] and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return _counts["recorded"] >= _counts["queued"]
+
+
 class _ProxyBase:
     """Attribute pass-through shared by the sync and async proxies."""
 
@@ -613,7 +683,9 @@ class _ProxyBase:
         object.__setattr__(self, "_amp_acc", acc)
         object.__setattr__(self, "_amp_iter", None)
         # garbage-collected before it was exhausted or closed: record what we saw
-        object.__setattr__(self, "_amp_finalizer", weakref.finalize(self, _finish_from_accumulator, record, acc))
+        object.__setattr__(self, "_amp_finalizer", weakref.finalize(self, _finish_collected, record, acc))
+        if _worker is None:
+            _ensure_worker()
 
     # isinstance(proxy, openai.Stream) keeps working
     @property  # type: ignore[misc]
@@ -890,6 +962,7 @@ def adopt_instance(wrapper_cls: type, client: Any) -> Any:
 
 __all__ = [
     "adopt_instance",
+    "wait_for_deferred",
     "CALL_OPTION_KWARGS",
     "OPTIONS_HEADER",
     "AsyncTrackedStream",

@@ -56,13 +56,13 @@ def test_patch_twice_then_unpatch_restores_the_true_original(mock_ai):
 
 def test_expected_providers_mismatch_warns_once_in_the_spec_format(mock_ai, caplog):
     with caplog.at_level(logging.WARNING, logger="amplitude_ai"):
-        amplitude_ai.patch(amplitude=mock_ai, providers=["openai", "anthropic"], expected_providers=["openai"], app_key="support-bot")
-        amplitude_ai.patch(amplitude=mock_ai, providers=["openai", "anthropic"], expected_providers=["openai"], app_key="support-bot")
+        amplitude_ai.patch(amplitude=mock_ai, providers=["openai", "azure_openai"], expected_providers=["openai"], app_key="support-bot")
+        amplitude_ai.patch(amplitude=mock_ai, providers=["openai", "azure_openai"], expected_providers=["openai"], app_key="support-bot")
     messages = [r.getMessage() for r in caplog.records if "declared providers" in r.getMessage()]
     assert len(messages) == 1
     assert messages[0].startswith(
         "amplitude-ai: application 'support-bot'; declared providers ['openai'] do not match providers "
-        "patched at runtime ['anthropic', 'openai']; unexpected: ['anthropic']. Events will still be emitted"
+        "patched at runtime ['azure_openai', 'openai']; unexpected: ['azure_openai']. Events will still be emitted"
     )
 
 

@@ -234,3 +234,17 @@ def test_failing_telemetry_never_reaches_the_caller(stub):
     assert completion.choices[0].message.content == "Retention is users coming back."
     chunks = list(client.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True))
     assert len(chunks) == 7
+
+
+def test_stream_freed_by_the_cyclic_collector_records_once(stub, mock_ai):
+    from amplitude_ai.providers import _base
+
+    tracked, _ = _pair(stub, mock_ai)
+    stream = tracked.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True)
+    next(stream)
+    cycle = [stream]
+    cycle.append(cycle)
+    del stream, cycle
+    gc.collect()
+    assert _base.wait_for_deferred()
+    assert len(events_of(mock_ai, AI)) == 1
