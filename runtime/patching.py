@@ -63,6 +63,7 @@ def _targets(groups: set[str] | None = None, attributes: set[str] | None = None)
 
 
 def _resolve_amplitude(amplitude: Any, debug: bool) -> Any:
+    """``patch(debug=True)``: events are also printed. An ``AmplitudeAI`` keeps its own config."""
     if not debug:
         return amplitude
     try:
@@ -70,32 +71,13 @@ def _resolve_amplitude(amplitude: Any, debug: bool) -> Any:
         from .config import AIConfig
 
         if isinstance(amplitude, AmplitudeAI):
-            config = getattr(amplitude, "config", None)
-            if config is not None:
-                try:
-                    config.debug = True
-                except Exception:
-                    pass
+            if not amplitude.config.debug:
+                logger.info("amplitude-ai: patch(debug=True) with an AmplitudeAI: use AIConfig(debug=True) on it instead")
             return amplitude
-        if amplitude is None:
-            return AmplitudeAI(config=AIConfig.from_env(debug=True)) if _from_env_takes_kwargs() else AmplitudeAI(
-                config=AIConfig(debug=True)
-            )
-        return AmplitudeAI(amplitude=amplitude, config=AIConfig(debug=True))
+        return AmplitudeAI(amplitude=amplitude, config=AIConfig.from_env(debug=True))
     except Exception:
         logger.warning("amplitude-ai: could not enable debug output for patch()", exc_info=True)
         return amplitude
-
-
-def _from_env_takes_kwargs() -> bool:
-    try:
-        import inspect
-
-        from .config import AIConfig
-
-        return "debug" in inspect.signature(AIConfig.from_env).parameters
-    except Exception:
-        return False
 
 
 def _apply(targets: list[Any], amplitude: Any) -> list[str]:

@@ -77,3 +77,10 @@ def test_clients_created_before_patch_stay_untracked(stub, mock_ai):
     amplitude_ai.patch_openai(amplitude=mock_ai)
     before.chat.completions.create(model="gpt-4o", messages=MESSAGES)
     assert events_of(mock_ai, "[Agent] AI Response") == []
+
+
+def test_patch_debug_prints_event_summaries(stub, amplitude_client, capsys):
+    amplitude_ai.patch(amplitude=amplitude_client, providers=["openai"], debug=True)
+    make_openai(openai.OpenAI, stub).chat.completions.create(model="gpt-4o", messages=MESSAGES, amplitude_user_id="u")
+    captured = capsys.readouterr()
+    assert "[Agent] AI Response" in captured.err + captured.out
