@@ -98,11 +98,11 @@ class AmplitudeAI:
         else:
             raise TypeError(f"config must be an AIConfig, got {type(config).__name__}")
         owns = False
-        provider = None
+        provider = hook = None
         if amplitude is None and _sink is None and not config.dry_run:
             key = api_key or os.environ.get(ENV_API_KEY) or None
             if key:
-                amplitude, provider = create_amplitude_client(
+                amplitude, provider, hook = create_amplitude_client(
                     key, server_url=server_url or os.environ.get(ENV_SERVER_URL) or None, server_zone=server_zone
                 )
                 owns = True
@@ -115,7 +115,9 @@ class AmplitudeAI:
         self.config = config
         self.amplitude = amplitude
         self._builder = EventBuilder(config)
-        self._delivery = Delivery(amplitude, config, owns_client=owns, storage_provider=provider, sink=_sink)
+        self._delivery = Delivery(
+            amplitude, config, owns_client=owns, storage_provider=provider, exit_hook=hook, sink=_sink
+        )
         self._turns: dict[str, TurnCounter] = {}
         self._turns_lock = threading.Lock()
 

@@ -26,7 +26,9 @@ from .events import AgentEvent
 
 logger = logging.getLogger("amplitude_ai")
 
-__all__ = ["Delivery", "FlushFutures", "format_debug_line", "create_amplitude_client", "EXIT_FLUSH_TIMEOUT"]
+__all__ = [
+    "Delivery", "FlushFutures", "format_debug_line", "create_amplitude_client", "harden_client", "EXIT_FLUSH_TIMEOUT",
+]
 
 #: seconds the interpreter-exit flush waits for delivery before giving up
 EXIT_FLUSH_TIMEOUT = float(os.environ.get("AMPLITUDE_AI_EXIT_TIMEOUT", "10") or 10)
@@ -245,16 +247,65 @@ class _RecordingStorageProvider:
 
 def create_amplitude_client(
     api_key: str, *, server_url: Optional[str] = None, server_zone: Optional[str] = None, **config: Any
-) -> tuple[Any, _RecordingStorageProvider]:
+) -> tuple[Any, _RecordingStorageProvider, "_ExitHook"]:
+    """A new Amplitude client plus what the runtime needs to flush it at interpreter exit.
+
+    The exit hook is registered *before* the client exists, so at exit it runs before the
+    SDK's own shutdown: it flushes and waits while the SDK's thread pool still accepts work.
+    """
     from amplitude import Amplitude, Config
 
+    hook = _ExitHook()
+    hook.register()
     provider = _RecordingStorageProvider()
     cfg = Config(storage_provider=provider, **config)
     if server_zone:
         cfg.server_zone = server_zone.upper()
     if server_url:
         cfg.server_url = server_url
-    return Amplitude(api_key, cfg), provider
+    return Amplitude(api_key, cfg), provider, hook
+
+
+def _destinations(amplitude: Any) -> list[Any]:
+    """The client's Amplitude destination plugins (each has ``workers`` and ``storage``)."""
+    try:
+        from amplitude.constants import PluginType
+
+        timeline = getattr(amplitude, "_Amplitude__timeline", None)
+        plugins = timeline.plugins[PluginType.DESTINATION] if timeline is not None else []
+    except Exception:
+        return []
+    return [p for p in plugins if getattr(p, "workers", None) is not None and getattr(p, "storage", None) is not None]
+
+
+def harden_client(amplitude: Any) -> None:
+    """Make a dropped connection a retryable failure on ``amplitude``'s destination workers.
+
+    amplitude-analytics retries timeouts, 5xx and refused connections, but a connection reset
+    mid-request (``http.client.RemoteDisconnected``, ``ConnectionResetError``) escapes its HTTP
+    layer: the batch's future fails and its events are silently lost. We wrap the workers'
+    ``send`` of this one client instance so such an error goes through the SDK's own retry
+    path, exactly like a refused connection. Idempotent; does nothing on an unknown SDK layout.
+    """
+    try:
+        from amplitude.http_client import HttpStatus, Response
+    except Exception:
+        return
+    for plugin in _destinations(amplitude):
+        workers = plugin.workers
+        if getattr(workers, "_amplitude_ai_hardened", False):
+            continue
+        original = workers.send
+
+        def send(events: list, _original: Callable = original, _workers: Any = workers) -> None:
+            try:
+                _original(events)
+            except Exception as exc:  # raised before any response was processed: retry the batch
+                response = Response(HttpStatus.UNKNOWN, {"error": f"{type(exc).__name__}: {exc}"})
+                _workers.response_processor.process_response(response, events)
+
+        workers.send = send
+        workers._amplitude_ai_hardened = True
 
 
 # --------------------------------------------------------------------------------------
@@ -270,6 +321,7 @@ class Delivery:
         *,
         owns_client: bool = False,
         storage_provider: Optional[_RecordingStorageProvider] = None,
+        exit_hook: Optional[_ExitHook] = None,
         sink: Optional[Callable[[AgentEvent], None]] = None,
     ) -> None:
         self.amplitude = amplitude
@@ -282,8 +334,10 @@ class Delivery:
         self._last_error_log = 0.0
         self._suppressed = 0
         self._closed = False
-        if owns_client and amplitude is not None:
-            _register_exit(self)
+        if amplitude is not None:
+            harden_client(amplitude)
+        if exit_hook is not None:
+            exit_hook.delivery = self
 
     # -- per event -------------------------------------------------------------------------
     def deliver(self, ev: AgentEvent) -> None:
@@ -342,11 +396,25 @@ class Delivery:
             return FlushFutures()
 
     def shutdown(self, timeout: Optional[float] = None) -> None:
-        """Flush and wait (owned client: also shut it down and stop its threads)."""
-        if self._closed:
+        """Deliver everything buffered (or give up at ``timeout``); an owned client is then shut down.
+
+        Sends synchronously in this thread, holding each buffer's lock: at interpreter exit the
+        SDK's thread pool no longer accepts work, and its consumer thread must not pull events
+        it could no longer send. Failed batches go back to the buffer (the SDK's retry path) and
+        are sent again until delivered, out of retries, or out of time.
+        """
+        if self._closed or self.amplitude is None or self.config.dry_run or self.sink is not None:
             return
-        self.flush().wait(EXIT_FLUSH_TIMEOUT if timeout is None else timeout)
-        if self.owns_client and self.amplitude is not None:
+        deadline = time.monotonic() + (EXIT_FLUSH_TIMEOUT if timeout is None else timeout)
+        left = 0
+        for plugin in _destinations(self.amplitude):
+            try:
+                left += _drain(plugin.workers, plugin.storage, deadline)
+            except Exception as exc:
+                logger.error("amplitude-ai: could not flush events: %s", exc)
+        if left:
+            logger.error("amplitude-ai: %d event(s) could not be delivered before shutdown", left)
+        if self.owns_client:
             self._closed = True
             try:
                 self.amplitude.shutdown()
@@ -364,22 +432,46 @@ class Delivery:
                 pass
 
 
-def _register_exit(delivery: Delivery) -> None:
-    """Flush at interpreter exit, before Python joins non-daemon threads (the SDK's consumer is one)."""
+def _drain(workers: Any, storage: Any, deadline: float) -> int:
+    """Send the buffer synchronously until empty or ``deadline``; return how many events are left."""
+    with storage.lock:  # a Condition over an RLock: failed sends re-enter it to buffer a retry
+        while True:
+            events = storage.pull_all()
+            if not events:
+                return 0
+            size = max(1, int(workers.configuration.flush_queue_size))
+            for start in range(0, len(events), size):
+                workers.send(events[start : start + size])
+            if time.monotonic() >= deadline:
+                return int(getattr(storage, "total_events", 0))
+            if getattr(storage, "total_events", 0):
+                time.sleep(0.1)  # retry backoff (the lock stays held: nothing else may pull)
 
-    def _at_exit() -> None:
-        try:
-            delivery.shutdown()
-        except Exception:
-            pass
 
-    register = getattr(threading, "_register_atexit", None)
-    if register is not None:
-        try:
-            register(_at_exit)
-            return
-        except Exception:  # after shutdown started: fall back to atexit
-            pass
-    import atexit
+class _ExitHook:
+    """Flushes one owned client at interpreter exit, before Python joins non-daemon threads."""
 
-    atexit.register(_at_exit)
+    def __init__(self) -> None:
+        self.delivery: Optional[Delivery] = None
+
+    def __call__(self) -> None:
+        delivery = self.delivery
+        if delivery is not None:
+            try:
+                delivery.shutdown()
+            except Exception:
+                pass
+
+    def register(self) -> None:
+        # threading's exit callbacks run before non-daemon threads are joined (the SDK's consumer
+        # thread is one) and before atexit handlers; fall back to atexit where unavailable.
+        register = getattr(threading, "_register_atexit", None)
+        if register is not None:
+            try:
+                register(self)
+                return
+            except Exception:
+                pass
+        import atexit
+
+        atexit.register(self)
