@@ -28,8 +28,10 @@ Redaction (:class:`Redactor`) runs in three tiers, in this order:
    the text from tiers 1-2 is kept; the first such failure of a ``Redactor`` logs one
    warning on the ``amplitude_ai`` logger, later ones log at debug level.
 
-Each built-in pattern runs only when a cheap test says it could match (``@`` for e-mail,
-a digit for numbers, ``::`` or seven colons for IPv6), so text without PII costs little.
+Each detector starts from anchors found at C speed ('@' for e-mail, ':' for IPv6 and only when
+the text has ``::`` or seven colons, a leading character class for the numeric detectors), so
+plain prose costs little. Not covered: national phone formats without a ``+`` country code
+outside the US (e.g. ``020 7946 0958``), and digits other than ASCII 0-9.
 """
 
 from __future__ import annotations
@@ -81,49 +83,68 @@ def content_allowed(mode: Any) -> bool:
 # built-in patterns
 #
 # Python's regex engine is slow when a pattern can start anywhere (it tries every position).
-# So each detector first finds cheap anchors with C-speed scans (``str.find`` for '@' and
-# ':', a character-class regex for digit runs) and runs the precise checks only there.
+# So each detector starts from cheap anchors found at C speed (``str.find`` for '@' and ':',
+# a leading character class for the numeric pattern) and runs the precise checks only there.
 # --------------------------------------------------------------------------------------
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 
 # e-mail: local part found by scanning left from '@', domain matched right of it
-_EMAIL_LOCAL_EXTRA = frozenset(".%+'-_")
 _EMAIL_DOMAIN = re.compile(
     r"[^\W_](?:[\w-]{0,61}[^\W_])?(?:\.[^\W_](?:[\w-]{0,61}[^\W_])?)*\.[^\W\d_]{2,24}(?![\w-]|\.[^\W_])"
 )
 
-# Digit runs (digits with the separators phone/card/SSN/IP formats use): the only places
-# where a numeric detector can match. At least 7 characters: the shortest is "1.1.1.1".
-_DIGIT_RUN = re.compile(r"[0-9+(][0-9 ()+.\-]{6,}")
-
-# The numeric detectors, tried in this order at each position of a digit run; a candidate
-# the check in _numeric_sub rejects is left as it is (and not re-examined by the others).
+# The numeric detectors as one pattern whose first item is a character class, so the regex
+# engine skips in C to the next digit, '+' or '('; the boundary and kind checks that would
+# normally come first are look-behinds placed after that first character. Alternatives are
+# tried in this order at each position; a candidate the check in _numeric_sub rejects is left
+# as it is (and not re-examined by the others).
 _NUMERIC = re.compile(
+    r"[0-9+(]"
+    r"(?<![0-9A-Za-z_][0-9+(])"  # not glued to a preceding word or number
+    r"(?=[0-9 ()+.\-]{6})"  # every detector needs 7+ characters of digits and separators
+    r"(?:"
     # credit cards: contiguous 13-19 digits, or grouped 4-4-4-4(-1..3) / 4-6-4(5)
-    r"(?P<card>(?<![0-9A-Za-z_.-])(?:"
-    r"[0-9]{13,19}"
-    r"|[0-9]{4}(?P<cs>[ -])[0-9]{4}(?P=cs)[0-9]{4}(?P=cs)[0-9]{4}(?:(?P=cs)[0-9]{1,3})?"
-    r"|[0-9]{4}(?P<as>[ -])[0-9]{6}(?P=as)[0-9]{4,5}"
+    r"(?P<card>(?<=[0-9])(?<![.\-][0-9])(?:"
+    r"[0-9]{12,18}"
+    r"|[0-9]{3}(?P<cs>[ -])[0-9]{4}(?P=cs)[0-9]{4}(?P=cs)[0-9]{4}(?:(?P=cs)[0-9]{1,3})?"
+    r"|[0-9]{3}(?P<as>[ -])[0-9]{6}(?P=as)[0-9]{4,5}"
     r")(?![0-9A-Za-z_]|[.-][0-9]))"
     # SSN: 3-2-4 with dashes or single spaces
-    r"|(?P<ssn>(?<![0-9A-Za-z_.-])[0-9]{3}(?P<ss>[- ])[0-9]{2}(?P=ss)[0-9]{4}(?![0-9A-Za-z_]|[.-][0-9]))"
-    # IPv4 with real octets
-    r"|(?P<ipv4>(?<![0-9A-Za-z_.:])" + _OCTET + r"(?:\." + _OCTET + r"){3}(?![0-9A-Za-z_:]|\.[0-9]))"
+    r"|(?P<ssn>(?<=[0-9])(?<![.\-][0-9])[0-9]{2}(?P<ss>[- ])[0-9]{2}(?P=ss)[0-9]{4}(?![0-9A-Za-z_]|[.-][0-9]))"
+    # IPv4 (octet values checked in code)
+    r"|(?P<ipv4>(?<=[0-9])(?<![.:][0-9])[0-9]{0,2}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![0-9A-Za-z_:]|\.[0-9]))"
     # US phone: optional +1 / 1, area code in parentheses or not, separators . - or space
-    r"|(?P<us>(?<![0-9A-Za-z_+])(?:\+?1[ .-]?)?(?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-]?)[0-9]{3}[ .-]?[0-9]{4}"
+    r"|(?P<us>(?:"
+    r"(?<=\+)(?<!\+\+)1[ .-]?(?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-]?)"
+    r"|(?<=\()(?<!\+\()[0-9]{3}\)[ .-]?"
+    r"|(?<=1)(?<!\+1)[ .-]?(?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-]?)"
+    r"|(?<=[0-9])(?<!\+[0-9])[0-9]{2}[ .-]?"
+    r")[0-9]{3}[ .-]?[0-9]{4}(?![0-9A-Za-z_]|[.-][0-9]))"
+    # international phone: +CC then digit groups (8-15 digits in all, checked in code)
+    r"|(?P<intl>(?<=\+)(?<!\+\+)[0-9]{1,4}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]{1,6})){1,6}"
     r"(?![0-9A-Za-z_]|[.-][0-9]))"
-    # international phone: +CC then digit groups (8-15 digits in all, checked in _numeric_sub)
-    r"|(?P<intl>(?<![0-9A-Za-z_+])\+[0-9]{1,4}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]{1,6})){1,6}"
-    r"(?![0-9A-Za-z_]|[.-][0-9]))"
+    r")"
 )
 
-# IPv6: a token of address characters around a ':' ; validated in code
-_V6_TOKEN_CHARS = frozenset("0123456789abcdefABCDEF:.%") | frozenset(
-    "ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ_"  # word characters, so a token never starts mid-word
+# IPv6: a token of address characters around a ':' (found by str.find), validated by _IPV6.
+_HEX_OR_COLON = frozenset("0123456789abcdefABCDEF:")
+_V6_TOKEN = re.compile(r"[0-9A-Za-z_:.%]*")  # word characters too, so a token never starts mid-word
+_H = r"[0-9A-Fa-f]{1,4}"
+_V4 = _OCTET + r"(?:\." + _OCTET + r"){3}"
+_IPV6 = re.compile(
+    r"(?:"
+    rf"(?:{_H}:){{7}}{_H}"
+    rf"|(?:{_H}:){{1,7}}:"
+    rf"|(?:{_H}:){{1,6}}:{_H}"
+    + "".join(rf"|(?:{_H}:){{1,{k}}}(?::{_H}){{1,{7 - k}}}" for k in range(5, 0, -1))
+    + rf"|::{_H}(?::{_H}){{0,6}}"  # "::1", "::ffff:0:1"; a bare "::" is not an address
+    rf"|(?:{_H}:){{6}}{_V4}"
+    rf"|::(?:{_H}:){{0,5}}{_V4}"
+    + "".join(rf"|(?:{_H}:){{{k}}}:(?:{_H}:){{0,{5 - k}}}{_V4}" for k in range(1, 6))
+    + r")(?:%[0-9A-Za-z_.]{1,15})?"
 )
-_HEX4 = re.compile(r"[0-9A-Fa-f]{1,4}\Z")
-_IPV4_FULL = re.compile(_OCTET + r"(?:\." + _OCTET + r"){3}\Z")
-_ZONE = re.compile(r"[0-9A-Za-z_.]{1,15}\Z")
+_IPV4_FULL = re.compile(_V4 + r"\Z")
+_EMAIL_LOCAL_REVERSED = re.compile(r"[\w.%+'-]{1,64}")
 
 
 _LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")  # digit -> digit sum of its double
@@ -155,49 +176,31 @@ def _is_card(text: str) -> bool:
 
 
 def _is_ipv6(candidate: str) -> bool:
-    address, _, zone = candidate.partition("%")
-    if zone and not _ZONE.match(zone):
-        return False
-    if address.count("::") > 1 or ":::" in address or address.count(":") < 2:
-        return False
-    if "." in address:  # a trailing IPv4 takes the room of two groups
-        head, _, tail = address.rpartition(":")
-        if not _IPV4_FULL.match(tail):
-            return False
-        address = head + (":0:0" if not head.endswith(":") else "0:0")
-    if "::" in address:
-        left, right = address.split("::")
-        parts = (left.split(":") if left else []) + (right.split(":") if right else [])
-        if len(parts) > 7:
-            return False
-    else:
-        parts = address.split(":")
-        if len(parts) != 8:
-            return False
-    return all(_HEX4.match(p) for p in parts)
+    return _IPV6.fullmatch(candidate) is not None
 
 
-def _numeric_placeholder(match: re.Match[str]) -> str | None:
-    """The placeholder for a numeric candidate, or None when the candidate is not PII."""
+def _numeric_sub(match: re.Match[str]) -> str:
+    """The placeholder for a numeric candidate, or the candidate itself when it is not PII."""
     kind = match.lastgroup
     text = match.group(0)
-    if kind in ("card", "cs", "as"):
-        return CREDIT_CARD_PLACEHOLDER if _is_card(text) else None
-    if kind in ("ssn", "ss"):
+    if kind == "card" or kind == "cs" or kind == "as":
+        return CREDIT_CARD_PLACEHOLDER if _is_card(text) else text
+    if kind == "ssn" or kind == "ss":
         return SSN_PLACEHOLDER
     if kind == "ipv4":
-        return IP_PLACEHOLDER
+        return IP_PLACEHOLDER if _IPV4_FULL.match(text) else text
     if kind == "us":
         if text.isdigit():  # a bare run of digits: be strict
             national = text
             if len(text) == 11:
                 if text[0] != "1":
-                    return None
+                    return text
                 national = text[1:]
             if national[0] in "01":  # NANP area codes start with 2-9 (this keeps unix timestamps)
-                return None
+                return text
         return PHONE_PLACEHOLDER
-    return PHONE_PLACEHOLDER if 8 <= len(text.translate(_DROP_SEPARATORS)) <= 15 else None  # international
+    # international
+    return PHONE_PLACEHOLDER if 8 <= len(text.translate(_DROP_SEPARATORS)) <= 15 else text
 
 
 def _redact_emails(text: str) -> str:
@@ -205,12 +208,11 @@ def _redact_emails(text: str) -> str:
     last = 0
     at = text.find("@")
     while at != -1:
-        start = at
-        while start > last and (text[start - 1].isalnum() or text[start - 1] in _EMAIL_LOCAL_EXTRA):
-            start -= 1
-        domain = _EMAIL_DOMAIN.match(text, at + 1) if start < at else None
+        # the local part, read backwards from '@' (at most 64 characters, as RFC 5321 allows)
+        local = _EMAIL_LOCAL_REVERSED.match(text[max(last, at - 64) : at][::-1])
+        domain = _EMAIL_DOMAIN.match(text, at + 1) if local is not None else None
         if domain is not None:
-            out.append(text[last:start])
+            out.append(text[last : at - local.end()])  # type: ignore[union-attr]
             out.append(EMAIL_PLACEHOLDER)
             last = domain.end()
             at = text.find("@", last)
@@ -225,25 +227,26 @@ def _redact_emails(text: str) -> str:
 def _redact_ipv6(text: str) -> str:
     out: list[str] = []
     last = 0
-    n = len(text)
+    token_chars = _V6_TOKEN
     colon = text.find(":")
     while colon != -1:
-        start = colon
-        while start > last and text[start - 1] in _V6_TOKEN_CHARS:
-            start -= 1
-        end = colon + 1
-        while end < n and text[end] in _V6_TOKEN_CHARS:
-            end += 1
+        after = text[colon + 1 : colon + 2]
+        if not after or after not in _HEX_OR_COLON or (
+            after != ":" and (colon == 0 or text[colon - 1] not in _HEX_OR_COLON)
+        ):  # "Note: ...", "https:", "key:value": cannot be the first colon of an address
+            colon = text.find(":", colon + 1)
+            continue
+        start = colon - token_chars.match(text[max(last, colon - 64) : colon][::-1]).end()  # type: ignore[union-attr]
+        end = token_chars.match(text, colon + 1).end()  # type: ignore[union-attr]
         token_end = end
         while token_end > colon + 1 and text[token_end - 1] == ".":  # sentence full stop
             token_end -= 1
         token = text[start:token_end]
-        if not _is_ipv6(token):
+        if _IPV6.fullmatch(token) is None:
             # "ip6:2001:db8::1": try again without a leading non-hex word and its colon
             head, sep, rest = token.partition(":")
-            if sep and head and not all(c in "0123456789abcdefABCDEF" for c in head) and _is_ipv6(rest):
+            if sep and head and head.strip("0123456789abcdefABCDEF") and _IPV6.fullmatch(rest):
                 start += len(head) + 1
-                token = rest
             else:
                 token = ""
         if token:
@@ -257,38 +260,13 @@ def _redact_ipv6(text: str) -> str:
     return "".join(out)
 
 
-def _redact_numbers(text: str) -> str:
-    out: list[str] = []
-    last = 0
-    search = _NUMERIC.search
-    for run in _DIGIT_RUN.finditer(text):
-        pos, end = run.span()
-        endpos = end + 1  # one character of context for the detectors' look-ahead
-        while True:
-            found = search(text, pos, endpos)
-            if found is None:
-                break
-            replacement = _numeric_placeholder(found)
-            if replacement is not None:
-                out.append(text[last : found.start()])
-                out.append(replacement)
-                last = found.end()
-            pos = found.end() if found.end() > pos else pos + 1
-            if endpos - pos < 8:  # too short for another detector (7 characters + 1 of context)
-                break
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
-
-
 def redact_builtin(text: str) -> str:
     """Apply the built-in PII detectors only: e-mail, IPv6, then the numeric ones."""
     if "@" in text:
         text = _redact_emails(text)
     if "::" in text or text.count(":") >= 7:
         text = _redact_ipv6(text)
-    return _redact_numbers(text)
+    return _NUMERIC.sub(_numeric_sub, text)
 
 
 # --------------------------------------------------------------------------------------

@@ -201,3 +201,27 @@ def test_policy_json_handles_unserializable_values():
 
     policy = ContentPolicy("full", Redactor())
     assert json.loads(policy.json({"x": Thing()})) == {"x": "thing at [ip_address]"}
+
+
+def test_ipv6_validation_agrees_with_the_standard_library():
+    """Random hex/colon tokens: our validator accepts exactly what ipaddress accepts (bar a bare '::')."""
+    import ipaddress
+    import random
+
+    from amplitude_ai.core.privacy import _is_ipv6
+
+    rng = random.Random(5)
+    for _ in range(20_000):
+        parts = [
+            "" if rng.random() < 0.2 else "".join(rng.choice("0123456789abcdefABCDEF") for _ in range(rng.randint(1, 5)))
+            for _ in range(rng.randint(1, 9))
+        ]
+        token = ":".join(parts)
+        if rng.random() < 0.15:
+            token += ":" + ".".join(str(rng.randint(0, 300)) for _ in range(rng.choice([3, 4, 4])))
+        try:
+            ipaddress.IPv6Address(token)
+            expected = token != "::"
+        except ValueError:
+            expected = False
+        assert _is_ipv6(token) is expected, token
