@@ -1,13 +1,14 @@
 """Raw-text prefilter: decide from the bytes alone whether a file is worth parsing.
 
-A file is parsed only when its text names a provider module (``openai``, ``anthropic``,
-``google.genai`` / ``from google import genai``, ``google.generativeai``, ``mistralai``,
-``boto3``/``aioboto3`` together with ``bedrock``), ``amplitude_ai`` (existing
-instrumentation, bootstrap modules, ``patch()``), or one of the ``extra`` project module
-names the scanner found to export clients (its second pass). Everything else — the vast
-majority of a real tree — is skipped without parsing. The test is deliberately loose
-(a word anywhere, comments included): a false hit only costs one parse; the parser, not
-this filter, decides what is a call site.
+A file is parsed only when it has an import statement naming a provider module
+(``openai``, ``anthropic``, ``google.genai`` / ``from google import genai``,
+``google.generativeai``, ``mistralai``, ``boto3``/``aioboto3`` with ``bedrock`` somewhere in
+the file) or ``amplitude_ai`` (existing instrumentation, bootstrap modules, ``patch()``), or
+names one of the ``extra`` project modules the scanner found to export clients (its second
+pass). Everything else — the vast majority of a real tree, including SDK-internal code that
+mentions provider names in docstrings — is skipped without parsing. The test errs on the
+side of parsing (an import inside a string still counts): a false hit costs one parse; the
+parser, not this filter, decides what is a call site.
 """
 
 from __future__ import annotations
@@ -19,20 +20,30 @@ from io import BytesIO
 
 MAX_BYTES = 2_000_000  # larger .py files are generated data, not application code
 
+# an import statement (at any indentation, also inside try/if/def) naming a provider module or
+# amplitude_ai: every chain the resolver can follow starts at such an import, so a file
+# without one cannot hold a finding (clients imported from other project modules are found
+# by the second pass, through ``extra``).
+_MODULES = rb"(?:openai|anthropic|mistralai|amplitude_ai|google|boto3|aioboto3)"
 _PROVIDER_RE = re.compile(
-    rb"\b(?:openai|anthropic|mistralai|amplitude_ai)\b|google\.gen(?:ai|erativeai)\b"
-    rb"|\bfrom\s+google\s+import\b"
+    rb"^[ \t]*(?:from[ \t]+" + _MODULES + rb"\b|import[ \t]+[^\n#]*?\b" + _MODULES + rb"\b)",
+    re.MULTILINE,
 )
-_BOTO_RE = re.compile(rb"\baio(?:boto3)?\b|\bboto3\b")
+_GOOGLE_RE = re.compile(rb"\bgen(?:ai|erativeai)\b")
+_BOTO_RE = re.compile(rb"\b(?:aio)?boto3\b")
+_OTHERS_RE = re.compile(rb"\b(?:openai|anthropic|mistralai|amplitude_ai)\b")
 _BEDROCK_RE = re.compile(rb"bedrock", re.IGNORECASE)
 
 
 def names_provider(data: bytes, extra: Iterable[str] = ()) -> bool:
     """True when ``data`` (a file's bytes) may use a provider SDK or amplitude_ai."""
     if _PROVIDER_RE.search(data):
-        return True
-    if _BOTO_RE.search(data) and _BEDROCK_RE.search(data):
-        return True
+        if _OTHERS_RE.search(data):
+            return True
+        if _GOOGLE_RE.search(data):
+            return True
+        if _BOTO_RE.search(data) and _BEDROCK_RE.search(data):
+            return True
     for name in extra:
         if name.encode() in data:
             return True

@@ -30,6 +30,68 @@ from . import providers as P
 from .findings import ClientSite
 
 
+# -- a fast read-only traversal ------------------------------------------------------------
+# libcst's own visitor rebuilds every node on the way back (``_visit_and_replace_children``),
+# several times slower than a plain walk; the scanner never changes the tree, so it walks
+# the dataclass fields itself, in source order, skipping whitespace and punctuation.
+_SKIP_FIELDS = {
+    "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon",
+    "leading_lines", "lines_after_decorators", "header", "footer", "equal", "colon", "dot",
+    "star", "operator", "asynchronous", "trailing_whitespace", "indent", "default_indent",
+    "default_newline", "encoding", "has_trailing_newline", "posonly_ind", "conversion",
+    "relative", "keyword", "newline", "first_line", "empty_lines", "last_line",
+}
+_ORDER = {
+    "FunctionDef": ("decorators", "name", "type_parameters", "params", "returns", "body"),
+    "ClassDef": ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+    "IfExp": ("body", "test", "orelse"),
+    "ExceptHandler": ("type", "name", "body"),
+    "ExceptStarHandler": ("type", "name", "body"),
+    "MatchCase": ("pattern", "guard", "body"),
+    "Parameters": ("posonly_params", "params", "star_arg", "kwonly_params", "star_kwarg"),
+}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_METHODS: dict[tuple[type, type], tuple] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        import dataclasses
+
+        order = _ORDER.get(cls.__name__)
+        all_names = [f.name for f in dataclasses.fields(cls)]
+        if order:
+            all_names = [n for n in order if n in all_names]
+        names = tuple(n for n in all_names if n not in _SKIP_FIELDS and not n.startswith("whitespace"))
+        _FIELDS[cls] = names
+    return names
+
+
+def walk(node: cst.CSTNode, visitor: Any) -> None:
+    """Call ``visitor.visit_<Type>(node)`` / ``leave_<Type>(node)`` in source order (a
+    ``visit_`` returning False skips the children), like ``node.visit(visitor)`` but read-only."""
+    vcls = type(visitor)
+    cls = type(node)
+    methods = _METHODS.get((vcls, cls))
+    if methods is None:
+        methods = (getattr(visitor.__class__, f"visit_{cls.__name__}", None), getattr(visitor.__class__, f"leave_{cls.__name__}", None))
+        _METHODS[(vcls, cls)] = methods
+    visit, leave = methods
+    if visit is not None and visit(visitor, node) is False:
+        return
+    for name in _fields(cls):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            walk(value, visitor)
+        elif type(value) in (tuple, list):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    walk(item, visitor)
+    if leave is not None:
+        leave(visitor, node)
+
+
 # -- values ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Ext:
@@ -226,6 +288,7 @@ class _Collector(cst.CSTVisitor):
         self.scope = self.scope.parent  # type: ignore[assignment]
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.a.order["FunctionDef"].append(node)
         parent = self.scope
         s = Scope("function", node.name.value, parent, node)
         s.is_async = node.asynchronous is not None
@@ -295,12 +358,14 @@ class _Collector(cst.CSTVisitor):
             self._bind_target(target.value, None)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self.a.order["Assign"].append(node)
         self.a.assign_values.add(id(node.value))
         self.a.statements[id(node.value)] = node
         for t in node.targets:
             self._bind_target(t.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.a.order["AnnAssign"].append(node)
         if node.value is not None:
             self.a.assign_values.add(id(node.value))
             self.a.statements[id(node.value)] = node
@@ -322,6 +387,7 @@ class _Collector(cst.CSTVisitor):
             self.a.async_ctx.add(id(node.iter))
 
     def visit_With(self, node: cst.With) -> None:
+        self.a.order["With"].append(node)
         for item in node.items:
             if item.asname is not None:
                 self._bind_target(item.asname.name, item.item, "with")
@@ -337,7 +403,8 @@ class _Collector(cst.CSTVisitor):
         if isinstance(node.expression, cst.Call):
             self.a.awaited.add(id(node.expression))
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: cst.Import) -> bool:
+        self.a.order["Import"].append(node)
         for alias in node.names:
             full = dotted(alias.name) or ""
             asname = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
@@ -348,11 +415,13 @@ class _Collector(cst.CSTVisitor):
             else:
                 top = full.split(".")[0]
                 self._bind(top, ("ext", self.a.ext(top, project), info))
+        return False
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self.a.order["ImportFrom"].append(node)
         module = self.a.absolute_module(node)
         if module is None or isinstance(node.names, cst.ImportStar):
-            return
+            return False
         project = self.a.is_project_module(module, relative=bool(node.relative))
         for alias in node.names:
             name = dotted(alias.name) or ""
@@ -360,13 +429,16 @@ class _Collector(cst.CSTVisitor):
             info = self.a.import_info(node, module, name, asname, "from")
             path = f"{module}.{name}" if module else name
             self._bind(asname or name, ("ext", self.a.ext(path, project), info))
+        return False
 
     # uses
     def visit_Call(self, node: cst.Call) -> None:
+        self.a.order["Call"].append(node)
         self.a.call_funcs.add(id(node.func))
         self.a.calls.append(CallInfo(node, self.scope, tuple(self.withs), tuple(self.funcs)))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.a.order["Attribute"].append(node)
         if node.attr.value in P.ENDPOINT_LAST_NAMES:
             self.a.refs.append(CallInfo(node, self.scope, tuple(self.withs), tuple(self.funcs)))  # type: ignore[arg-type]
 
@@ -396,6 +468,9 @@ class Analyzer:
         self.withs: list[tuple[cst.With, Scope]] = []
         self.imports: list[ImportInfo] = []
         self.targets: dict[int, str] = {}
+        self.order: dict[str, list[cst.CSTNode]] = {
+            k: [] for k in ("Call", "Attribute", "With", "FunctionDef", "Assign", "AnnAssign", "Import", "ImportFrom")
+        }
         self.statements: dict[int, cst.CSTNode] = {}
         self.assign_values: set[int] = set()
         self.call_funcs: set[int] = set()
@@ -408,7 +483,7 @@ class Analyzer:
         self._memo: dict[int, Any] = {}
         self._busy: set = set()
         self._import_of_binding: dict[int, ImportInfo] = {}
-        module.visit(_Collector(self))
+        walk(module, _Collector(self))
 
     # -- imports ------------------------------------------------------------------------
     def absolute_module(self, node: cst.ImportFrom) -> str | None:

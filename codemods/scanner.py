@@ -21,18 +21,21 @@ frameworks' handlers (and what they reach) in a session.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
+import pickle
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import providers as P
 from .findings import AppSite, CallSite, FileReport, Handler, ImportSite, ProjectReport, SessionSite
 from .frameworks import detect, user_id_source
+from .positions import ast_ranges, provider_ranges
 from .prefilter import decode, names_provider, skip_reason
 from .resolve import Analyzer, Ext, FuncV, Res, Scope, Str, dotted, root_name
 
@@ -73,17 +76,38 @@ def scan_source(
     Never raises for bad source: a file that does not parse gets ``error`` set."""
     report = FileReport(path=path)
     try:
-        module = cst.parse_module(source)
+        module = _parse(source)
     except Exception as exc:  # noqa: BLE001 - ParserSyntaxError, RecursionError, odd encodings
         report.error = _syntax_message(exc)
         return report
     try:
-        analyze(module, report, module_name, frozenset(project_packages), links)
+        analyze(module, report, module_name, frozenset(project_packages), links, source)
     except RecursionError:
         report.error = "too deeply nested to analyse; left alone"
         report.call_sites.clear()
         report.clients.clear()
     return report
+
+
+def _parse(source: str) -> cst.Module:
+    """``libcst.parse_module``, without re-validating every node the parser builds when
+    nothing else can be building nodes concurrently (a third of the parse time on real
+    files: the parser's output is valid by construction). Only in a single-threaded process
+    (the CLI, the scan workers); with other threads alive (an MCP server) nothing changes."""
+    if threading.active_count() != 1:
+        return cst.parse_module(source)
+    from libcst._nodes.base import CSTNode
+
+    original = CSTNode.__post_init__
+    CSTNode.__post_init__ = _no_validation  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(source)
+    finally:
+        CSTNode.__post_init__ = original  # type: ignore[method-assign]
+
+
+def _no_validation(self: Any) -> None:
+    return None
 
 
 def _is_session_item(a: Analyzer, call: cst.Call, scope: Scope) -> str | None:
@@ -126,6 +150,7 @@ def analyze(
     module_name: str | None,
     project_packages: frozenset[str],
     links: dict[str, dict[str, Any]] | None,
+    source: str | None = None,
 ) -> Analyzer:
     a = Analyzer(module, report.path, module_name, project_packages, links)
     positioned: list[tuple[Any, cst.CSTNode, cst.CSTNode | None]] = []  # (finding, node, end node)
@@ -319,7 +344,7 @@ def analyze(
                 positioned.append((site, imp.node, None))
 
     if positioned:
-        _apply_positions(module, positioned)
+        _apply_positions(source if source is not None else module.code, module, a, positioned)
     for s in report.call_sites:
         cs = s.__dict__.pop("_client_site", None)
         if cs is not None:
@@ -352,30 +377,34 @@ def _is_docstring(stmt: cst.BaseStatement) -> bool:
     )
 
 
-def _apply_positions(module: cst.Module, positioned: list) -> None:
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    for finding, node, extra in positioned:
-        rng = positions.get(node)
+def _apply_positions(source: str, module: cst.Module, a: Analyzer, positioned: list) -> None:
+    nodes = [node for _, node, _ in positioned]
+    functions: dict[int, tuple[int, int]] = {}
+    ranges = ast_ranges(source, a.order, {id(n) for n in nodes}, functions)
+    if ranges is None or any(id(n) not in ranges for n in nodes):
+        functions.clear()
+        ranges = provider_ranges(module, nodes, functions)
+    lines = source.splitlines()
+    for finding, node, _extra in positioned:
+        rng = ranges.get(id(node))
         if rng is None:
             continue
-        start = rng.start
+        line, col, end_line, end_col = rng
         if isinstance(finding, Handler):
-            assert isinstance(node, cst.FunctionDef)
-            name_pos = positions[node.name].start
-            deco = positions[node.decorators[0]].start.line if node.decorators else name_pos.line
-            finding.line = finding.def_line = name_pos.line
-            finding.column, finding.col_offset = name_pos.column + 1, name_pos.column
-            finding.decorator_line = deco
-            finding.end_line = rng.end.line
-            if extra is not None and extra in positions:
-                finding.body_line = positions[extra].start.line
+            text = lines[line - 1] if 0 < line <= len(lines) else ""
+            col = len(text) - len(text.lstrip())
+            finding.line = finding.def_line = line
+            finding.column, finding.col_offset = col + 1, col
+            finding.end_line = end_line
+            finding.decorator_line, finding.body_line = functions.get(id(node), (0, 0))
+            finding.decorator_line = finding.decorator_line or line
             continue
-        finding.line = start.line
+        finding.line = line
         if hasattr(finding, "column"):
-            finding.column, finding.col_offset = start.column + 1, start.column
-        finding.end_line = rng.end.line
+            finding.column, finding.col_offset = col + 1, col
+        finding.end_line = end_line
         if hasattr(finding, "end_col_offset"):
-            finding.end_col_offset = rng.end.column
+            finding.end_col_offset = end_col
 
 
 def _fill_client_imports(report: FileReport) -> None:
@@ -503,6 +532,20 @@ def _has_findings(r: FileReport) -> bool:
     return bool(r.error or r.call_sites or r.clients or r.handlers or r.apps or r.sessions or r.agents or r.patches)
 
 
+def _import_pattern(modules: Iterable[str]) -> re.Pattern[bytes]:
+    """Import statements that may bring in a name from one of ``modules`` (absolute,
+    relative or by suffix): ``from pkg.llm import x``, ``from .llm import x``,
+    ``from . import llm``, ``import pkg.llm``."""
+    lasts = sorted({m.rsplit(".", 1)[-1] for m in modules})
+    alt = b"|".join(re.escape(w.encode()) for w in lasts)
+    return re.compile(
+        rb"^[ \t]*(?:from[ \t]+[\w.]*?\b(?:" + alt + rb")[ \t]+import\b"
+        rb"|from[ \t]+[\w.]*[ \t]+import[^\n]*?\b(?:" + alt + rb")\b"
+        rb"|import[ \t]+[^\n]*?\b(?:" + alt + rb")\b)",
+        re.MULTILINE,
+    )
+
+
 def _dep_matches(dep: str, keys: Iterable[str]) -> bool:
     for key in keys:
         if dep == key or dep.startswith(key + "."):
@@ -554,6 +597,8 @@ def scan_paths(
 
     candidates: list[tuple[str, str, str | None, frozenset[str], dict | None]] = []
     others: list[tuple[Path, str]] = []
+    cached: dict[str, FileReport] = {}
+    keys: dict[str, tuple] = {}
     for p, rel in zip(files, rels):
         try:
             with open(p, "rb") as fh:
@@ -566,12 +611,24 @@ def scan_paths(
             report.skipped.append({"path": rel, "reason": reason})
             continue
         if names_provider(data):
-            candidates.append((str(p), rel, module_name_for(rel), frozen, None))
+            job = (str(p), rel, module_name_for(rel), frozen, None)
+            candidates.append(job)
+            key = (rel, job[2], frozen, hashlib.blake2b(data, digest_size=16).digest())
+            keys[rel] = key
+            hit = _CACHE.get(key)
+            if hit is not None:
+                cached[rel] = pickle.loads(hit)
         else:
             others.append((p, rel))
     workers = jobs or min(2, os.cpu_count() or 1)
-    results = {r.path: r for r in _run(candidates, workers, progress, 0, len(candidates))}
-    parsed = len(candidates)
+    todo = [c for c in candidates if c[1] not in cached]
+    results = {r.path: r for r in _run(todo, workers, progress, 0, len(todo))}
+    for rel, r in results.items():
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[keys[rel]] = pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)
+    results.update(cached)
+    parsed = len(candidates)  # passed the prefilter (parsed now or earlier: see _CACHE)
 
     # link the project: modules exporting clients / factories / runtime names
     for _round in range(2):
@@ -591,17 +648,14 @@ def scan_paths(
             if any(_dep_matches(d, keys) for d in results[c[1]].deps)
         ]
         if _round == 0 and others:
-            words = {k.rsplit(".", 1)[-1] for k in keys}
-            pattern = re.compile(
-                rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"
-            )
+            pattern = _import_pattern(keys)
             newly = []
             for p, rel in others:
                 try:
                     data = p.read_bytes()
                 except OSError:
                     continue
-                if pattern.search(data) and b"import" in data:
+                if pattern.search(data):
                     newly.append((str(p), rel, module_name_for(rel), frozen, links))
             if newly:
                 probe = {r.path: r for r in _run(newly, workers, None, 0, len(newly))}
@@ -623,6 +677,14 @@ def scan_paths(
 
 
 P_MAX_READ = 2_000_001
+CACHE_SIZE = 4096
+# first-pass reports by (path, module, project packages, content hash): repeated scans of a
+# project in one process (the MCP server, an editor integration) only re-parse changed files
+_CACHE: dict[tuple, bytes] = {}
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
 
 
 def _finalize(report: ProjectReport, files: list[FileReport]) -> None:
