@@ -71,7 +71,18 @@ SESSION_FRAMEWORKS_WITH_MIDDLEWARE = {"fastapi", "starlette"}
 
 
 class InstrumentError(Exception):
-    """A file that cannot be instrumented (does not parse, not text, unreadable)."""
+    """A file that cannot be instrumented (does not parse, not text, unreadable).
+    ``str()`` is ``"<path>: <reason>"``; ``reason`` alone is what a caller that prints the
+    path itself should show."""
+
+    def __init__(self, message: str, *, path: str | None = None, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason or message
+
+
+def _error(path: Any, reason: str) -> InstrumentError:
+    return InstrumentError(f"{path}: {reason}", path=str(path), reason=reason)
 
 
 @dataclass
@@ -195,7 +206,7 @@ def _scan(source: str, path: str, bootstrap_module: str, root: Path) -> Any:
     report = scan_source(source, path, module_name=module_name, project_packages=[bootstrap_module.split(".")[0]])
     error = _parse_error(report)
     if error:
-        raise InstrumentError(f"{path}: does not parse, left untouched ({error})")
+        raise _error(path, error if "left" in error else f"{error}; left untouched")
     return report
 
 
@@ -265,13 +276,17 @@ def instrument_source(
         (AddMiddleware, lambda r: _app_targets(r, project_has_calls)),
         (WrapSession, _handler_targets),
     )
-    for transform_cls, plan in steps:
+    # a step with nothing to do on the first report has nothing to do later either (client
+    # rewrites create no apps or handlers): skip it, and skip re-scans nobody needs
+    pending = [(cls, plan) for cls, plan in steps if plan(report)]
+    for index, (transform_cls, plan) in enumerate(pending):
         new_source, changes, warnings = _apply(transform_cls, plan(report), current, path, setup)
         result.changes += changes
         result.warnings += warnings
         if new_source != current:
             current = new_source
-            report = _scan(current, path, module, root)
+            if index + 1 < len(pending):
+                report = _scan(current, path, module, root)
 
     result.new_source = current
     result.changed = current != source
@@ -305,14 +320,14 @@ def read_source(path: str | os.PathLike[str]) -> tuple[str, str]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise InstrumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise _error(path, f"cannot read ({exc.strerror or exc})") from None
     if b"\x00" in data:
-        raise InstrumentError(f"{path}: binary file, not Python source; left untouched")
+        raise _error(path, "binary file, not Python source; left untouched")
     try:
         encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
         return data.decode(encoding), encoding
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
-        raise InstrumentError(f"{path}: not decodable Python source ({exc}); left untouched") from None
+        raise _error(path, f"not decodable Python source ({exc}); left untouched") from None
 
 
 def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8", *, mode: int | None = None) -> None:
@@ -374,7 +389,7 @@ def instrument_file(
         try:
             result.new_source.encode(encoding)
         except UnicodeEncodeError as exc:
-            raise InstrumentError(f"{path}: the result cannot be stored as {encoding} ({exc}); left untouched") from None
+            raise _error(path, f"the result cannot be stored as {encoding} ({exc}); left untouched") from None
         write_created_files(result.created_files)
         write_atomic(path, result.new_source, encoding)
     return result
@@ -420,7 +435,7 @@ def fix_paths(
                 project_has_calls=has_calls,
             )
         except InstrumentError as exc:
-            fix.error = str(exc)
+            fix.error = exc.reason
             result.files.append(fix)
             continue
         fix.changed, fix.changes, fix.warnings = outcome.changed, outcome.changes, outcome.warnings
@@ -435,6 +450,6 @@ def fix_paths(
                 write_atomic(full, outcome.new_source, read_source(full)[1])
                 result.written.append(str(full))
             except (OSError, UnicodeEncodeError) as exc:
-                fix.error = f"{rel_path}: cannot write ({exc}); left untouched"
+                fix.error = f"cannot write ({exc}); left untouched"
         result.files.append(fix)
     return result

@@ -20,11 +20,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.codemod import CodemodContext, ContextAwareTransformer
+from dataclasses import replace
+
+from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import (
     Assignment,
+    GlobalScope,
     ImportAssignment,
-    ParentNodeProvider,
+    MetadataWrapper,
     PositionProvider,
     Scope,
     ScopeProvider,
@@ -139,18 +142,23 @@ def parse_statement(code: str) -> cst.SimpleStatementLine:
     return stmt
 
 
-class PlannedTransform(ContextAwareTransformer):
+class PlannedTransform(Codemod, cst.CSTTransformer):
     """Base for the transforms: position lookup, name resolution, statement insertion.
 
     Subclasses implement ``plan()`` (runs once, before the tree is visited, with all
-    metadata resolved) and the ``leave_*`` methods that apply the plan.
+    metadata resolved) and the ``leave_*`` methods that apply the plan. A plain
+    ``CSTTransformer`` (no matcher decorators) over a tree that is not copied first: the
+    transforms run on a module ``instrument.py`` just parsed, and both costs are a large
+    part of the run time on big files. Parents are found from positions, not
+    ``ParentNodeProvider`` (the most expensive provider).
     """
 
     DESCRIPTION = ""
-    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
 
     def __init__(self, context: CodemodContext, setup: Setup | None = None) -> None:
-        super().__init__(context)
+        Codemod.__init__(self, context)
+        cst.CSTTransformer.__init__(self)
         self.setup = setup or Setup()
         self.outcome = Outcome()
         # original statement -> statements to insert right after it
@@ -158,11 +166,23 @@ class PlannedTransform(ContextAwareTransformer):
         # original statement -> statements to insert right before it (module top, no anchor)
         self._before: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
         self._remove: set[cst.CSTNode] = set()
-        self._planned_imports: set[tuple[str, str, str]] = set()
+        self._planned_imports: set[tuple[str, str, str, int]] = set()
         self._extend: dict[cst.ImportFrom, list[tuple[str, str]]] = {}
         self._module: cst.Module | None = None
+        self._statements: list | None = None
 
     # -- planning helpers -----------------------------------------------------------
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        """Like ``Codemod.transform_module`` (one pass) without deep-copying ``tree``."""
+        wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+        old = self.context.wrapper
+        with self.resolve(wrapper):
+            self.context = replace(self.context, wrapper=wrapper)
+            try:
+                return self.transform_module_impl(wrapper.module)
+            finally:
+                self.context = replace(self.context, wrapper=old)
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._module = tree
         self.plan(tree)
@@ -190,15 +210,29 @@ class PlannedTransform(ContextAwareTransformer):
         start = self.get_metadata(PositionProvider, node).start
         return start.line, start.column
 
-    def parent(self, node: cst.CSTNode) -> cst.CSTNode:
-        return self.get_metadata(ParentNodeProvider, node)
-
     def statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
-        """The statement (SimpleStatementLine or compound statement) that contains ``node``."""
-        current = node
-        while not isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            current = self.parent(current)
-        return current
+        """The innermost statement (SimpleStatementLine or compound) containing ``node``."""
+        positions = self.metadata[PositionProvider]
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return node
+        if self._statements is None:
+            self._statements = [
+                (n, (r.start.line, r.start.column), (r.end.line, r.end.column))
+                for n, r in positions.items()
+                if isinstance(n, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            ]
+        rng = positions[node]
+        start, end = (rng.start.line, rng.start.column), (rng.end.line, rng.end.column)
+        best = None
+        for stmt, s_start, s_end in self._statements:
+            if s_start <= start and end <= s_end and (best is None or (s_start, best[2]) >= (best[1], s_end)):
+                best = (stmt, s_start, s_end)
+        if best is None:
+            raise LookupError("node is in no statement")
+        return best[0]
+
+    def nodes_of(self, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:
+        return [n for n in self.metadata[PositionProvider] if isinstance(n, kind)]
 
     def scope_of(self, node: cst.CSTNode) -> Scope | None:
         return self.get_metadata(ScopeProvider, node, None)
@@ -297,7 +331,7 @@ class PlannedTransform(ContextAwareTransformer):
     ) -> None:
         """Insert the import after ``anchor`` (a statement) unless already planned. With
         ``uses``, a module-level ``from module import ...`` above every use is extended instead."""
-        key = (module, attr or "", name)
+        key = (module, attr or "", name, self._scope_key(anchor))
         if key in self._planned_imports:
             return
         self._planned_imports.add(key)
@@ -324,6 +358,11 @@ class PlannedTransform(ContextAwareTransformer):
                                 planned[i] = other.with_changes(body=[small.with_changes(names=aliases)])
                                 return
         self.insert_after(anchor, stmt)
+
+    def _scope_key(self, anchor: cst.CSTNode | None) -> int:
+        """0 for module level, else the id of the function/class scope ``anchor`` is in."""
+        scope = self.scope_of(anchor) if anchor is not None else None
+        return 0 if scope is None or isinstance(scope, GlobalScope) else id(scope)
 
     def _extend_existing(self, module: str, attr: str, name: str, uses: Sequence[cst.CSTNode]) -> bool:
         assert self._module is not None

@@ -155,11 +155,9 @@ class AddMiddleware(PlannedTransform):
         return None
 
     def _has_middleware_after(self, stmt: cst.SimpleStatementLine, app: str) -> bool:
-        """A second run must not add a second line: look at the statements of the same block."""
-        parent = self.parent(stmt)
-        body = getattr(parent, "body", ())
-        for other in body:
-            code = cst.Module(body=[]).code_for_node(other) if isinstance(other, cst.SimpleStatementLine) else ""
-            if f"{app}.add_middleware(" in code and "AmplitudeAIMiddleware" in code:
-                return True
+        """A second run must not add a second line (the scanner says so too: belt and braces)."""
+        for call in self.nodes_of(cst.Call):
+            if dotted(call.func) == f"{app}.add_middleware" and call.args:
+                if (dotted(call.args[0].value) or "").endswith("AmplitudeAIMiddleware"):
+                    return True
         return False

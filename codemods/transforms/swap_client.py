@@ -268,7 +268,6 @@ class SwapClient(PlannedTransform):
             if key in seen_scopes:
                 continue
             seen_scopes.add(key)
-            self._planned_imports.discard((self.setup.bootstrap_module, "ai", self._ai))
             self.ensure_import(anchor, self.setup.bootstrap_module, "ai", self._ai, calls if module_level else ())
 
     # -- apply --------------------------------------------------------------------

@@ -133,11 +133,11 @@ class WrapClient(PlannedTransform):
         return len({id(self.scope_of(a)) for a in anchors}) == 1
 
     def _already_wrapped(self, call: cst.Call) -> bool:
-        parent = self.parent(call)
-        if isinstance(parent, cst.Arg):
-            outer = self.parent(parent)
-            return isinstance(outer, cst.Call) and dotted(outer.func) in {"wrap", "amplitude_wrap", "amplitude_ai.wrap"}
-        return False
+        names = {*WRAP_NAMES, "amplitude_ai.wrap"}
+        return any(
+            dotted(outer.func) in names and any(arg.value is call for arg in outer.args)
+            for outer in self.nodes_of(cst.Call)
+        )
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if original_node not in self._calls:
