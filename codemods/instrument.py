@@ -270,6 +270,12 @@ def instrument_source(
     current = source
     report = _scan(current, path, module, root)
     result.warnings += _client_plan(report)[1]
+    result.warnings += [
+        f"{site.line}:{site.column}: {site.provider} {site.api} goes through the SDK's module-level client, "
+        "which fix cannot rewrite: build a client (then run fix again) or call amplitude_ai.patch()"
+        for site in report.call_sites
+        if site.via == "module" and not site.instrumented
+    ]
     steps = (
         (SwapClient, lambda r: [t for t in _client_targets(r) if t.wrapper]),
         (WrapClient, lambda r: [t for t in _client_targets(r) if not t.wrapper]),
