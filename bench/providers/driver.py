@@ -43,6 +43,12 @@ def _httpx():
     return httpx
 
 
+def mock_sink():
+    import amplitude_ai
+
+    return amplitude_ai.MockAmplitudeAI()
+
+
 def build(stub, wrapped: bool, amp):
     import openai
 
@@ -87,16 +93,20 @@ def main() -> None:
     out["amplitude_ai"] = os.path.dirname(amplitude_ai.__file__)
     out["openai"] = openai.__version__
     for stream in (False, True):
-        bare = build(stub, False, amp)
-        wrapped = build(stub, True, amp)
-        times = {"bare": [], "wrapped": []}
+        clients = {
+            "bare": build(stub, False, amp),
+            "wrapped": build(stub, True, amp),
+            # the same wrapper with MockAmplitudeAI: events built, not handed to amplitude-analytics
+            "wrapped_mock": build(stub, True, mock_sink()),
+        }
+        times = {name: [] for name in clients}
         for _ in range(100):  # warm-up
-            one_call(bare, stream, False)
-            one_call(wrapped, stream, True)
+            for name, client in clients.items():
+                one_call(client, stream, name != "bare")
         done = 0
         while done < args.calls:
-            for name, client in (("bare", bare), ("wrapped", wrapped)):
-                flag = name == "wrapped"
+            for name, client in clients.items():
+                flag = name != "bare"
                 for _ in range(args.block):
                     t0 = time.perf_counter_ns()
                     one_call(client, stream, flag)
@@ -104,12 +114,15 @@ def main() -> None:
             done += args.block
         b = statistics.median(times["bare"]) / 1000
         w = statistics.median(times["wrapped"]) / 1000
+        m = statistics.median(times["wrapped_mock"]) / 1000
         out["stream" if stream else "nonstream"] = {
             "calls": len(times["bare"]),
             "bare_median_us": round(b, 1),
             "wrapped_median_us": round(w, 1),
             "overhead_us": round(w - b, 1),
             "overhead_pct": round(100 * (w - b) / b, 1),
+            "mock_overhead_us": round(m - b, 1),
+            "mock_overhead_pct": round(100 * (m - b) / b, 1),
         }
     amp.shutdown()
     ingest.stop()

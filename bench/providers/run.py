@@ -33,7 +33,10 @@ def run(python: str, calls: int) -> dict:
 
 def summarize(runs: list[dict], mode: str) -> dict:
     pick = lambda key: statistics.median(r[mode][key] for r in runs)  # noqa: E731
-    return {k: pick(k) for k in ("bare_median_us", "wrapped_median_us", "overhead_us", "overhead_pct")}
+    return {
+        k: pick(k)
+        for k in ("bare_median_us", "wrapped_median_us", "overhead_us", "overhead_pct", "mock_overhead_us", "mock_overhead_pct")
+    }
 
 
 def main() -> None:
@@ -66,15 +69,17 @@ def main() -> None:
         f"{results['ours'][0]['openai']}; peer venv: openai "
         f"{results[next(iter(results.keys() - {'ours'}), 'ours')][0]['openai']}).",
         "",
-        "| mode | implementation | bare SDK µs/call | wrapped µs/call | overhead µs | overhead % of SDK call |",
-        "|---|---|---:|---:|---:|---:|",
+        "| mode | implementation | bare SDK µs/call | wrapped µs/call | overhead µs | overhead % of SDK call "
+        "| overhead µs with MockAmplitudeAI (no amplitude-analytics) | % |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for mode, label in (("nonstream", "non-streaming"), ("stream", "streaming (7 chunks)")):
         for name in impls:
             s = summarize(results[name], mode)
             lines.append(
                 f"| {label} | {name} | {s['bare_median_us']:.0f} | {s['wrapped_median_us']:.0f} | "
-                f"{s['overhead_us']:.0f} | {s['overhead_pct']:.1f}% |"
+                f"{s['overhead_us']:.0f} | {s['overhead_pct']:.1f}% | {s['mock_overhead_us']:.0f} | "
+                f"{s['mock_overhead_pct']:.1f}% |"
             )
     lines += ["", "Raw runs:", "", "```json", json.dumps(results, indent=1), "```", ""]
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
