@@ -54,7 +54,16 @@ SESSION_METHODS = {"session": "session", "run_as": "run_as", "arun_as": "run_as"
 
 
 # -- one module -------------------------------------------------------------------------------
-def _syntax_message(exc: Exception) -> str:
+def _syntax_message(exc: Exception, source: str = "") -> str:
+    try:  # CPython's messages point at the real culprit more often than libcst's
+        import ast
+
+        ast.parse(source)
+    except SyntaxError as err:
+        where = f"line {err.lineno}, column {err.offset}" if err.offset else f"line {err.lineno}"
+        return f"does not parse: {where}: {err.msg}"
+    except Exception:  # noqa: BLE001 - fall back to libcst's message
+        pass
     if isinstance(exc, cst.ParserSyntaxError):
         return f"does not parse: line {exc.raw_line}, column {exc.raw_column + 1}: {exc.message}"
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -78,7 +87,7 @@ def scan_source(
     try:
         module = _parse(source)
     except Exception as exc:  # noqa: BLE001 - ParserSyntaxError, RecursionError, odd encodings
-        report.error = _syntax_message(exc)
+        report.error = _syntax_message(exc, source)
         return report
     try:
         analyze(module, report, module_name, frozenset(project_packages), links, source)
