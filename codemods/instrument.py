@@ -193,9 +193,10 @@ def _parse_error(report: Any) -> str | None:
     return report.error or None
 
 
-def _scan(source: str, path: str, bootstrap_module: str, root: Path) -> Any:
+def _scan(source: str, path: str, bootstrap_module: str, root: Path, context: ScanContext | None = None) -> Any:
     """Scan with the bootstrap module known as a project module, so ``agent.session`` and
-    clients bound through it are recognised (the scanner cannot know that name by itself)."""
+    clients bound through it are recognised (the scanner cannot know that name by itself),
+    and, under ``fix_paths``, with the project's links (clients imported from other modules)."""
     from .scanner import module_name_for, scan_source
 
     module_name = None
@@ -203,11 +204,46 @@ def _scan(source: str, path: str, bootstrap_module: str, root: Path) -> Any:
         module_name = module_name_for(Path(path).resolve().relative_to(root).as_posix())
     except ValueError:
         pass
-    report = scan_source(source, path, module_name=module_name, project_packages=[bootstrap_module.split(".")[0]])
+    packages = {bootstrap_module.split(".")[0], *(context.packages if context else ())}
+    report = scan_source(
+        source,
+        path,
+        module_name=module_name,
+        project_packages=sorted(packages),
+        links=(context.links or None) if context else None,
+    )
     error = _parse_error(report)
     if error:
         raise _error(path, error if "left" in error else f"{error}; left untouched")
     return report
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    """What a per-file re-scan needs to see across files: the project's top-level packages
+    and the modules exporting clients (from the project scan ``fix_paths`` starts with)."""
+
+    packages: frozenset[str] = frozenset()
+    links: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_project(cls, project: Any) -> ScanContext:
+        from .scanner import module_name_for
+
+        packages, links = set(), {}
+        for report in project.files:
+            parts = report.path.split("/")
+            if parts[0] == "src" and len(parts) > 1:
+                parts = parts[1:]
+            top = parts[0][:-3] if parts[0].endswith(".py") else parts[0]
+            if top.isidentifier():
+                packages.add(top)
+            name = module_name_for(report.path)
+            if name and report.exports:
+                links[name] = report.exports
+                if name.startswith("src."):
+                    links[name[4:]] = report.exports
+        return cls(frozenset(packages), links)
 
 
 # -- paths ---------------------------------------------------------------------------------
@@ -255,8 +291,10 @@ def instrument_source(
     bootstrap_module: str | None = None,
     project_root: str | os.PathLike[str] | None = None,
     project_has_calls: bool = False,
+    scan_context: ScanContext | None = None,
 ) -> InstrumentResult:
-    """Instrument one module's source. Raises ``InstrumentError`` when it does not parse."""
+    """Instrument one module's source. Raises ``InstrumentError`` when it does not parse.
+    ``project_has_calls`` / ``scan_context`` come from ``fix_paths``' project scan."""
     from .transforms import AddMiddleware, Setup, SwapClient, WrapClient, WrapSession
 
     module = _validate_module_name(bootstrap_module or DEFAULT_BOOTSTRAP_MODULE)
@@ -268,7 +306,7 @@ def instrument_source(
         return result  # never instrument the bootstrap module itself
 
     current = source
-    report = _scan(current, path, module, root)
+    report = _scan(current, path, module, root, scan_context)
     result.warnings += _client_plan(report)[1]
     result.warnings += [
         f"{site.line}:{site.column}: {site.provider} {site.api} goes through the SDK's module-level client, "
@@ -292,7 +330,7 @@ def instrument_source(
         if new_source != current:
             current = new_source
             if index + 1 < len(pending):
-                report = _scan(current, path, module, root)
+                report = _scan(current, path, module, root, scan_context)
 
     result.new_source = current
     result.changed = current != source
@@ -378,6 +416,7 @@ def instrument_file(
     bootstrap_module: str | None = None,
     project_root: str | os.PathLike[str] | None = None,
     project_has_calls: bool = False,
+    scan_context: ScanContext | None = None,
 ) -> InstrumentResult:
     """Instrument one file; with ``write=True`` the bootstrap module (when missing) and then
     the file are written atomically. Raises ``InstrumentError`` and writes nothing when the
@@ -390,6 +429,7 @@ def instrument_file(
         bootstrap_module=bootstrap_module,
         project_root=project_root,
         project_has_calls=project_has_calls,
+        scan_context=scan_context,
     )
     if write and result.changed:
         try:
@@ -424,6 +464,7 @@ def fix_paths(
     project_root = Path(root).resolve() if root else find_project_root(paths[0] if paths else ".")
     project = scan_paths([str(p) for p in paths], exclude=list(exclude), root=str(project_root))
     has_calls = bool(project.call_sites)
+    context = ScanContext.from_project(project)
     result = FixResult()
     for report in project.files:
         rel_path = report.path
@@ -439,6 +480,7 @@ def fix_paths(
                 bootstrap_module=bootstrap_module,
                 project_root=project_root,
                 project_has_calls=has_calls,
+                scan_context=context,
             )
         except InstrumentError as exc:
             fix.error = exc.reason
