@@ -4,7 +4,8 @@
 
 JOB is one of ``ours-scan``, ``peer-scan``, ``peer-validate``, ``ours-fix``, ``peer-fix``,
 ``ours-speed``, ``peer-speed``. The JSON on stdin holds ``root`` (a package's corpus tree) or
-``roots``, and ``files`` (paths relative to root) where relevant. The result is one JSON
+``roots``, and ``files`` (paths relative to root) where relevant; or ``packages``, a list of
+such objects each with a ``name``, answered as ``{"by_package": {name: result}}``. The result is one JSON
 object on stdout. The peer (``amplitude-ai==1.21.0`` in its own venv) is only called through
 its public functions and MCP tools; this file never reads its source.
 
@@ -309,10 +310,16 @@ def main() -> int:
     # keep the tools' own logging off our stdout
     real_stdout = sys.stdout
     sys.stdout = sys.stderr
-    try:
-        result = JOBS[job](args)
-    except BaseException as exc:  # noqa: BLE001
-        result = {"fatal": _err(exc), "traceback": traceback.format_exc()[-3000:]}
+    def one(a: dict) -> dict:
+        try:
+            return JOBS[job](a)
+        except BaseException as exc:  # noqa: BLE001
+            return {"fatal": _err(exc), "traceback": traceback.format_exc()[-3000:]}
+
+    if "packages" in args:  # one process for many packages: the peer takes ~10-20 s to import
+        result = {"by_package": {p["name"]: one(p) for p in args["packages"]}}
+    else:
+        result = one(args)
     sys.stdout = real_stdout
     json.dump(result, sys.stdout)
     return 0

@@ -152,31 +152,37 @@ def main(argv: list[str] | None = None) -> int:
     n_files = sum(len(p["files"]) for p in pkgs)
     print(f"corpus: {len(pkgs)} packages, {n_files} files", flush=True)
 
-    # accuracy + fix: two jobs at a time (2 cores)
-    jobs = []
-    for p in pkgs:
-        a = {"root": p["root"], "files": p["files"]}
-        jobs.append(("ours", p["name"], ours_py, "ours-scan", a))
+    # accuracy + fix: one process per side and kind (the peer imports slowly), two at a time
+    def pkg_args(p, files_key="files", **extra):
+        return dict({"name": p["name"], "root": p["root"], "files": p[files_key]}, **extra)
+
+    batches = [("ours", ours_py, "ours-scan", [pkg_args(p) for p in pkgs])]
+    if peer_py:
+        batches += [("peer", peer_py, "peer-scan", [pkg_args(p) for p in pkgs]),
+                    ("peer-validate", peer_py, "peer-validate", [pkg_args(p) for p in pkgs])]
+    if not opts.skip_fix:
+        fixable = [p for p in pkgs if p["labelled"]]
+        batches.append(("ours-fix", ours_py, "ours-fix", [pkg_args(p, "labelled") for p in fixable]))
         if peer_py:
-            jobs.append(("peer", p["name"], peer_py, "peer-scan", a))
-            jobs.append(("peer-validate", p["name"], peer_py, "peer-validate", a))
-        if not opts.skip_fix and p["labelled"]:
-            f = {"root": p["root"], "files": p["labelled"]}
-            jobs.append(("ours-fix", p["name"], ours_py, "ours-fix", f))
-            if peer_py:
-                jobs.append(("peer-fix", p["name"], peer_py, "peer-fix", dict(f, tier="advanced")))
+            batches.append(("peer-fix", peer_py, "peer-fix", [pkg_args(p, "labelled", tier="advanced") for p in fixable]))
     results: dict[str, dict[str, dict]] = defaultdict(dict)
 
-    def go(job):
-        side, name, py, kind, args = job
+    def go(batch):
+        side, py, kind, plist = batch
         t0 = time.time()
-        res = run_job(py, kind, args)
-        print(f"  {side:13s} {name:34s} {time.time() - t0:6.1f}s{'  FATAL ' + res['fatal'][:200] if 'fatal' in res else ''}", flush=True)
-        return side, name, res
+        res = run_job(py, kind, {"packages": plist}, timeout=JOB_TIMEOUT * 3)
+        if "fatal" in res:  # the whole process died or hung: retry package by package
+            print(f"  {side}: batch failed ({res['fatal'][:200]}); retrying per package", flush=True)
+            res = {"by_package": {a["name"]: run_job(py, kind, a) for a in plist}}
+        for name, r in res["by_package"].items():
+            if "fatal" in r:
+                print(f"  {side} {name}: FATAL {r['fatal'][:200]}", flush=True)
+        print(f"  {side:13s} {len(plist)} packages {time.time() - t0:6.1f}s", flush=True)
+        return side, res["by_package"]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for side, name, res in pool.map(go, jobs):
-            results[side][name] = res
+        for side, by_pkg in pool.map(go, batches):
+            results[side].update(by_pkg)
 
     # speed: alone, alternating sides
     speed: dict[str, list[float]] = defaultdict(list)
@@ -348,6 +354,12 @@ def build_report(pkgs, labels, results, speed, speed_err, n_files, opts, started
             w("Fatal errors:\n" + "\n".join(f"- {x}" for x in fatal[s]) + "\n")
         if errors[s]:
             w("Errors:\n" + "\n".join(f"- {x}" for x in errors[s][:100]) + "\n")
+        fns = [lab for p in pkgs for lab in per[s][p["name"]]["fn_list"]]
+        by_res = Counter(lab["resolution"] for lab in fns)
+        refs = sum(1 for lab in fns if "reference" in (lab.get("note") or ""))
+        by_pkg = Counter(p["name"] for p in pkgs for _ in per[s][p["name"]]["fn_list"])
+        w(f"{len(fns)} false negatives: by resolution " + ", ".join(f"{k} {v}" for k, v in sorted(by_res.items()))
+          + f"; {refs} of them method references; by package " + ", ".join(f"{k} {v}" for k, v in by_pkg.most_common()) + ".\n")
         w("### False negatives (labelled, not reported)\n")
         for p in pkgs:
             for lab in per[s][p["name"]]["fn_list"]:
