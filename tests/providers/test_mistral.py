@@ -158,8 +158,12 @@ async def test_async_complete_stream_embeddings_error(mock):
 
 
 def test_session_patch_and_wrap(mock):
+    import importlib
+
     from amplitude_ai import patch_mistral, unpatch, wrap
-    import mistralai.client as vendor_module
+    from amplitude_ai.providers.mistral import PATCH_TARGETS
+
+    vendor_module = importlib.import_module(PATCH_TARGETS[0].module)  # mistralai.client (3.x) or mistralai (1.x)
 
     stub = StubTransport(httpx, Reply.json(mistral_response()), Reply.json(mistral_response()), Reply.json(mistral_response()))
     vendor = vendor_module.Mistral
