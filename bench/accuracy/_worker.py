@@ -209,44 +209,103 @@ def _quality(before: str, first: str, second: str | None) -> dict:
     return out
 
 
-def ours_fix(args: dict) -> dict:
-    from amplitude_ai.codemods.instrument import instrument_source  # type: ignore
+def _tree_text(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted(root.rglob("*.py"))}
 
+
+def ours_fix(args: dict) -> dict:
+    """``amplitude-ai fix`` (``fix_paths``) on a scratch copy of the whole package, run twice.
+
+    Quality is reported for every labelled file and every file the fix changed; after the fix
+    our scanner re-scans the copy and says how many sites in the labelled files are instrumented.
+    If ``fix_paths`` itself crashes, each labelled file is fixed alone (``instrument_source``)."""
     scan = _ours_scan_fn()
     root = Path(args["root"])
-    results = []
+    labelled = set(args["files"])
     with tempfile.TemporaryDirectory() as tmp:
-        fixed_root = Path(tmp) / "fixed"
-        for rel in args["files"]:
-            path = root / rel
-            src = path.read_text(encoding="utf-8")
-            rec: dict[str, Any] = {"path": rel}
+        tree = Path(tmp) / "pkg"
+        shutil.copytree(root, tree, ignore=shutil.ignore_patterns(".stamp.json"))
+        before = _tree_text(tree)
+        mode = "fix_paths"
+        try:
             try:
-                first = instrument_source(src, str(path), project_root=str(root), project_has_calls=True).new_source
-            except BaseException as exc:  # noqa: BLE001
-                rec.update(error=_err(exc), parses=False, idempotent=False)
-                results.append(rec)
-                continue
+                from amplitude_ai.codemods.api import fix_paths  # type: ignore
+            except ImportError:
+                from amplitude_ai.codemods.instrument import fix_paths  # type: ignore
+            first_res = fix_paths([str(tree)], root=str(tree))
+            file_errors = {f.path: f.error for f in first_res.files if getattr(f, "error", None)}
+            first = _tree_text(tree)
+            second_error = None
             try:
-                second = instrument_source(first, str(path), project_root=str(root), project_has_calls=True).new_source
+                fix_paths([str(tree)], root=str(tree))
             except BaseException as exc:  # noqa: BLE001
-                second = None
-                rec["second_error"] = _err(exc)
-            rec.update(_quality(src, first, second))
-            dest = fixed_root / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(first, encoding="utf-8")
+                second_error = _err(exc)
+            second = _tree_text(tree)
+        except BaseException as exc:  # noqa: BLE001
+            mode = "per-file (fix_paths crashed: " + _err(exc) + ")"
+            shutil.rmtree(tree)
+            shutil.copytree(root, tree, ignore=shutil.ignore_patterns(".stamp.json"))
+            return _ours_fix_per_file(root, tree, sorted(labelled), mode, scan)
+        results = []
+        for rel in sorted(labelled | {r for r in first if first[r] != before.get(r)}):
+            rec: dict[str, Any] = {"path": rel, "labelled": rel in labelled}
+            if rel in file_errors:
+                rec.update(error=str(file_errors[rel]), parses=False, idempotent=False)
+            elif rel not in before:
+                rec.update(created=True, changed=True)
+                try:
+                    compile(first[rel], rel, "exec", dont_inherit=True)
+                    rec["parses"] = True
+                except SyntaxError as exc:
+                    rec.update(parses=False, parse_error=_err(exc))
+                rec["idempotent"] = second.get(rel) == first[rel]
+            else:
+                rec.update(_quality(before[rel], first[rel], second.get(rel) if second_error is None else None))
+                if second_error:
+                    rec["second_error"] = second_error
             results.append(rec)
-        after: dict[str, Any] = {}
-        if fixed_root.exists():
-            try:
-                sites, _ = _ours_sites(_as_dict(scan(str(fixed_root))), fixed_root)
-                after = {"sites": len(sites), "instrumented": sum(1 for s in sites if s.get("instrumented")),
-                         "in_session": sum(1 for s in sites if s.get("in_session")),
-                         "not_instrumented": [f"{s['path']}:{s['line']} {s['api']}" for s in sites if not s.get("instrumented")]}
-            except BaseException as exc:  # noqa: BLE001
-                after = {"error": _err(exc)}
-    return {"files": results, "after": after}
+        return {"files": results, "after": _after(scan, tree, labelled), "mode": mode}
+
+
+def _after(scan, tree: Path, labelled: set[str]) -> dict:
+    try:
+        sites, _ = _ours_sites(_as_dict(scan(str(tree))), tree)
+    except BaseException as exc:  # noqa: BLE001
+        return {"error": _err(exc)}
+    sites = [s for s in sites if s["path"] in labelled]
+    return {"sites": len(sites), "instrumented": sum(1 for s in sites if s.get("instrumented")),
+            "in_session": sum(1 for s in sites if s.get("in_session")),
+            "not_instrumented": [f"{s['path']}:{s['line']} {s['api']}" for s in sites if not s.get("instrumented")]}
+
+
+def _ours_fix_per_file(root: Path, tree: Path, files: list[str], mode: str, scan) -> dict:
+    from amplitude_ai.codemods.instrument import instrument_source  # type: ignore
+
+    results = []
+    for rel in files:
+        src = (root / rel).read_text(encoding="utf-8")
+        rec: dict[str, Any] = {"path": rel, "labelled": True}
+        try:
+            res = instrument_source(src, str(tree / rel), project_root=str(tree), project_has_calls=True)
+            first = res.new_source
+        except BaseException as exc:  # noqa: BLE001
+            rec.update(error=_err(exc), parses=False, idempotent=False)
+            results.append(rec)
+            continue
+        try:
+            second = instrument_source(first, str(tree / rel), project_root=str(tree), project_has_calls=True).new_source
+        except BaseException as exc:  # noqa: BLE001
+            second = None
+            rec["second_error"] = _err(exc)
+        rec.update(_quality(src, first, second))
+        (tree / rel).write_text(first, encoding="utf-8")
+        for created, text in res.created_files.items():
+            Path(created).parent.mkdir(parents=True, exist_ok=True)
+            if not Path(created).exists():
+                Path(created).write_text(text, encoding="utf-8")
+        results.append(rec)
+    return {"files": results, "after": _after(scan, tree, set(files)), "mode": mode}
 
 
 PEER_BOOTSTRAP = "from amplitude_setup import ai"

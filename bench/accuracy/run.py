@@ -286,7 +286,10 @@ def build_report(pkgs, labels, results, speed, speed_err, n_files, opts, started
     # fix quality
     fix_sides = [s for s in ("ours-fix", "peer-fix") if s in results]
     if fix_sides:
-        w("\n## `fix` quality (every file with at least one labelled site)\n")
+        w("\n## `fix` quality\n")
+        w("Over every file with at least one labelled site (and, for ours, every file the tree-wide fix touched). "
+          "*Idempotent*: a second run leaves the file byte-identical. *Name left undefined*: a name the file "
+          "binds before the fix and still uses after it is no longer bound (e.g. an import deleted while still used).\n")
         w("| tool | files | changed | errors | output parses | idempotent (2nd run identical) | files with a used name left undefined |")
         w("|---|---|---|---|---|---|---|")
         fixdetail: dict[str, list[str]] = defaultdict(list)
@@ -301,30 +304,43 @@ def build_report(pkgs, labels, results, speed, speed_err, n_files, opts, started
                     continue
                 for r in res["files"]:
                     recs.append(dict(r, path=f"{p['name']}/{r['path']}"))
-            n = len(recs)
-            errs = [r for r in recs if r.get("error")]
-            parses = sum(1 for r in recs if r.get("parses"))
-            idem = sum(1 for r in recs if r.get("idempotent"))
-            lost = [r for r in recs if r.get("lost_names")]
-            changed = sum(1 for r in recs if r.get("changed"))
-            name = "ours (`instrument_source`)" if s == "ours-fix" else "peer 1.21.0 (`instrument_file`, tier advanced)"
-            w(f"| {name} | {n} | {changed} | {len(errs)} | {parses}/{n} ({pct(ratio(parses, n))}) | {idem}/{n} ({pct(ratio(idem, n))}) | {len(lost)} |")
-            for r in errs:
-                fixdetail[s].append(f"error: {r['path']}: {r['error'][:200]}")
+            groups = [("labelled files", [r for r in recs if r.get("labelled", True)])]
+            if s == "ours-fix":
+                groups.append(("every file it changed or created", [r for r in recs if r.get("changed") or r.get("error")]))
+            name = ("ours (`fix_paths` = `amplitude-ai fix` on a copy of the package, run twice)" if s == "ours-fix"
+                    else "peer 1.21.0 (`instrument_file`, tier advanced, per file, run twice)")
+            for gname, grecs in groups:
+                n = len(grecs)
+                errs = [r for r in grecs if r.get("error")]
+                parses = sum(1 for r in grecs if r.get("parses"))
+                idem = sum(1 for r in grecs if r.get("idempotent"))
+                lost = [r for r in grecs if r.get("lost_names")]
+                changed = sum(1 for r in grecs if r.get("changed"))
+                w(f"| {name}: {gname} | {n} | {changed} | {len(errs)} | {parses}/{n} ({pct(ratio(parses, n))}) | "
+                  f"{idem}/{n} ({pct(ratio(idem, n))}) | {len(lost)} |")
             for r in recs:
-                if not r.get("error") and not r.get("parses"):
+                if r.get("error"):
+                    fixdetail[s].append(f"error: {r['path']}: {str(r['error'])[:200]}")
+                elif not r.get("parses"):
                     fixdetail[s].append(f"does not parse: {r['path']}: {r.get('parse_error', '')[:160]}")
-                elif not r.get("error") and not r.get("idempotent"):
+                elif not r.get("idempotent"):
                     fixdetail[s].append(f"not idempotent: {r['path']}" + (f" ({r['second_error'][:120]})" if r.get("second_error") else ""))
-            for r in lost:
-                fixdetail[s].append(f"name left undefined: {r['path']}: {', '.join(r['lost_names'][:8])}")
+                if r.get("lost_names"):
+                    fixdetail[s].append(f"name left undefined: {r['path']}: {', '.join(r['lost_names'][:8])}")
+            modes = {res.get("mode") for res in results[s].values() if isinstance(res, dict) and res.get("mode")}
+            if any(m and m != "fix_paths" for m in modes):
+                fixdetail[s].append("fallbacks used: " + "; ".join(sorted(m for m in modes if m)))
         after = [results["ours-fix"][p["name"]].get("after", {}) for p in pkgs if p["name"] in results.get("ours-fix", {})]
         if after:
             sites_after = sum(a.get("sites", 0) for a in after)
             instr_after = sum(a.get("instrumented", 0) for a in after)
-            w(f"\nAfter our `fix`, our scanner reports {instr_after} of {sites_after} call sites in the rewritten files as "
-              f"instrumented ({pct(ratio(instr_after, sites_after))}).")
+            w(f"\nAfter our `fix`, our scanner re-scans each fixed package and reports {instr_after} of {sites_after} call "
+              f"sites in the labelled files as instrumented ({pct(ratio(instr_after, sites_after))}).")
             not_instr = [f"{p['name']}/{x}" for p in pkgs for x in results.get("ours-fix", {}).get(p["name"], {}).get("after", {}).get("not_instrumented", [])]
+            if not_instr:
+                w("\n<details><summary>sites still reported not instrumented after our fix</summary>\n")
+                w("\n".join(f"- `{x}`" for x in not_instr[:150]))
+                w("\n</details>")
         for s in fix_sides:
             if fixdetail[s]:
                 w(f"\n<details><summary>{s}: {len(fixdetail[s])} problem(s)</summary>\n")
