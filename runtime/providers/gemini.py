@@ -96,6 +96,10 @@ def _schema(schema: Any) -> Any:
 def request(model: Any, contents: Any, config: Any, *, is_streaming: bool = False, kind: str = "chat") -> LLMRequest:
     tools = []
     for tool in _get(config, "tools") or []:
+        if callable(tool) and not isinstance(tool, type):  # automatic function calling: a Python function
+            doc = (getattr(tool, "__doc__", None) or "").strip()
+            tools.append({"name": getattr(tool, "__name__", None), "description": doc or None, "parameters": None})
+            continue
         for decl in _get(tool, "function_declarations") or []:
             tools.append(
                 {

@@ -93,6 +93,20 @@ def test_models_generate_content_with_function_call(mock):
     assert json.loads(ai["[Agent] Tool Calls"])[0]["function"] == {"name": "lookup", "arguments": {"term": "cohort"}}
 
 
+def test_python_function_tools_count_as_tool_definitions(mock):
+    def get_weather(city: str) -> str:
+        """Weather for a city."""
+        return "sunny"
+
+    stub, client, _ = _clients(mock, Reply.json(gemini_response()))
+    config = types.GenerateContentConfig(
+        tools=[get_weather], automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True)
+    )
+    client.generate_content("Weather in Paris?", config=config, amplitude_user_id="u")
+    ai = only(mock, AI_RESPONSE)
+    assert ai["[Agent] Tool Definitions Count"] == 1
+
+
 def test_error_reraised_unchanged(mock):
     stub, client, plain = _clients(mock, Reply.json(GEMINI_ERROR, 400), Reply.json(GEMINI_ERROR, 400))
     with pytest.raises(errors.ClientError) as plain_err:

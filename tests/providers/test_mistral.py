@@ -101,6 +101,7 @@ def test_stream_identical_with_block_and_one_event(mock):
     with plain.chat.stream(model=MISTRAL, messages=MESSAGES) as s:
         expected = [e.model_dump() for e in s]
     with client.chat.stream(model=MISTRAL, messages=MESSAGES, amplitude_user_id="u") as s:
+        assert s.response.status_code == 200  # attribute access passes through the proxy
         got = [e.model_dump() for e in s]
     assert got == expected
     ai = only(mock, AI_RESPONSE)
