@@ -39,8 +39,13 @@ def _file_uri_to_path(uri: str) -> Path | None:
 
 
 def configured_roots() -> list[Path]:
-    """The server's own roots: its working directory and ``AMPLITUDE_AI_MCP_ROOTS``."""
-    roots = [Path.cwd()]
+    """The server's own roots: its working directory and ``AMPLITUDE_AI_MCP_ROOTS``.
+
+    A working directory that is the filesystem root (``/``: how some desktop clients start
+    servers) is not a root: it would allow every path. List directories explicitly instead.
+    """
+    cwd = Path.cwd()
+    roots = [] if Path(os.path.realpath(cwd)) == Path(cwd.anchor) else [cwd]
     for item in os.environ.get(ROOTS_ENV, "").split(os.pathsep):
         if item.strip():
             roots.append(Path(item.strip()).expanduser())

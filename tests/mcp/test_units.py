@@ -122,3 +122,12 @@ def test_every_suggestion_combination_is_complete():
                 assert all(patterns.get_pattern(pid) for pid in s["patterns"])
                 if tier != "full":
                     assert s["env"]["AMPLITUDE_AI_CONTENT_MODE"] == tier
+
+
+def test_filesystem_root_as_working_directory_is_not_a_root(monkeypatch, tmp_path):
+    monkeypatch.chdir("/")
+    monkeypatch.setenv(paths.ROOTS_ENV, str(tmp_path))
+    roots = paths.allowed_roots()
+    assert roots == [tmp_path.resolve()]
+    with pytest.raises(ToolError, match="outside the allowed roots"):
+        paths.resolve_path("/etc/hostname", roots, must_exist=False)
