@@ -8,6 +8,7 @@ context manager, untouched: only the raw event stream underneath is observed),
 from __future__ import annotations
 
 import copy as _copy
+import inspect
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -117,14 +118,31 @@ class _AsyncTrackedResource(_TrackedResource):
 
         async def tracked_post(*args: Any, **kwargs: Any) -> Any:
             kwargs = _with_propagation(tracker, kwargs)
+            mode = _raw_mode(kwargs)
+            if mode not in ("raw", "true") or streaming:
+                return await run_async(
+                    tracker,
+                    request,
+                    options,
+                    lambda: post(*args, **kwargs),
+                    parse_response=_parser(streaming, mode),
+                    stream_accumulator=fmt.MessageStreamAccumulator,
+                    is_stream=_is_stream,
+                )
+            # async raw responses parse with a coroutine: parse (SDK-cached) before recording
+            parsed: list[Any] = []
+
+            async def invoke() -> Any:
+                response = await post(*args, **kwargs)
+                try:
+                    value = response.parse()
+                    parsed.append(await value if inspect.isawaitable(value) else value)
+                except Exception:  # the caller will meet it in their own .parse()
+                    pass
+                return response
+
             return await run_async(
-                tracker,
-                request,
-                options,
-                lambda: post(*args, **kwargs),
-                parse_response=_parser(streaming, _raw_mode(kwargs)),
-                stream_accumulator=fmt.MessageStreamAccumulator,
-                is_stream=_is_stream,
+                tracker, request, options, invoke, parse_response=lambda _: fmt.result(parsed[0]) if parsed else None
             )
 
         return tracked_post

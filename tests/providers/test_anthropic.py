@@ -286,6 +286,17 @@ async def test_async_stream_helper_and_early_close(mock):
     assert len(ais) == 2
 
 
+async def test_async_with_raw_response_and_with_options(mock):
+    stub, client, _ = _clients(mock, Reply.json(anthropic_message()), Reply.json(anthropic_message()), async_=True)
+    raw = await client.messages.with_raw_response.create(model=CLAUDE, max_tokens=5, messages=MESSAGES, amplitude_user_id="u")
+    parsed = raw.parse()  # a coroutine on 2.x, a value on 0.x (legacy raw response)
+    parsed = await parsed if hasattr(parsed, "__await__") else parsed
+    assert parsed.content[0].text == "Funnels show conversion."
+    await client.with_options(timeout=5).messages.create(model=CLAUDE, max_tokens=5, messages=MESSAGES, amplitude_user_id="u")
+    ais = events_of(mock, AI_RESPONSE)
+    assert [ai["[Agent] Output Tokens"] for ai in ais] == [20, 20]
+
+
 async def test_async_beta_messages(mock):
     stub, client, _ = _clients(mock, Reply.json(anthropic_message()), async_=True)
     await client.beta.messages.create(model=CLAUDE, max_tokens=5, messages=MESSAGES, amplitude_user_id="u")
