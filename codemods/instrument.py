@@ -55,6 +55,11 @@ SWAPPABLE: dict[tuple[str, str], str] = {
     ("anthropic", "Anthropic"): "Anthropic",
     ("anthropic", "AsyncAnthropic"): "AsyncAnthropic",
     ("mistralai", "Mistral"): "Mistral",
+    # the SDKs' own aliases
+    ("openai", "Client"): "OpenAI",
+    ("openai", "AsyncClient"): "AsyncOpenAI",
+    ("anthropic", "Client"): "Anthropic",
+    ("anthropic", "AsyncClient"): "AsyncAnthropic",
     # amplitude_ai.Gemini is a google.genai.Client subclass
     ("google.genai", "Client"): "Gemini",
 }
@@ -349,9 +354,8 @@ def render_bootstrap(agent_id: str) -> str:
 
 def unified_diff(before: str, after: str, path: str) -> str:
     label = path.replace(os.sep, "/")
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{label}", f"b/{label}"
-    )
+    old, new = (label, label) if os.path.isabs(path) else (f"a/{label}", f"b/{label}")
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), old, new)
     out = []
     for line in lines:
         out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")

@@ -166,7 +166,7 @@ class PlannedTransform(Codemod, cst.CSTTransformer):
         # original statement -> statements to insert right before it (module top, no anchor)
         self._before: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
         self._remove: set[cst.CSTNode] = set()
-        self._planned_imports: set[tuple[str, str, str, int]] = set()
+        self._planned_imports: dict[tuple[str, str, str], list[cst.CSTNode | None]] = {}
         self._extend: dict[cst.ImportFrom, list[tuple[str, str]]] = {}
         self._module: cst.Module | None = None
         self._statements: list | None = None
@@ -331,10 +331,11 @@ class PlannedTransform(Codemod, cst.CSTTransformer):
     ) -> None:
         """Insert the import after ``anchor`` (a statement) unless already planned. With
         ``uses``, a module-level ``from module import ...`` above every use is extended instead."""
-        key = (module, attr or "", name, self._scope_key(anchor))
-        if key in self._planned_imports:
-            return
-        self._planned_imports.add(key)
+        key = (module, attr or "", name)
+        anchors = self._planned_imports.setdefault(key, [])
+        if any(self._dominates(earlier, anchor) for earlier in anchors):
+            return  # an import planned earlier already runs before this one would
+        anchors.append(anchor)
         if attr is not None and uses and self._extend_existing(module, attr, name, uses):
             return
         stmt = self.import_statement(module, attr, name)
@@ -359,10 +360,38 @@ class PlannedTransform(Codemod, cst.CSTTransformer):
                                 return
         self.insert_after(anchor, stmt)
 
-    def _scope_key(self, anchor: cst.CSTNode | None) -> int:
-        """0 for module level, else the id of the function/class scope ``anchor`` is in."""
-        scope = self.scope_of(anchor) if anchor is not None else None
-        return 0 if scope is None or isinstance(scope, GlobalScope) else id(scope)
+    def _range(self, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
+        rng = self.metadata[PositionProvider][node]
+        return (rng.start.line, rng.start.column), (rng.end.line, rng.end.column)
+
+    def block_of(self, stmt: cst.CSTNode) -> cst.CSTNode | None:
+        """The innermost indented block holding ``stmt``; None for the module body."""
+        start, end = self._range(stmt)
+        best = None
+        for block in self.nodes_of(cst.IndentedBlock):
+            b_start, b_end = self._range(block)
+            if b_start <= start and end <= b_end and (best is None or best[0] <= b_start):
+                best = (b_start, block)
+        return best[1] if best else None
+
+    def _dominates(self, earlier: cst.CSTNode | None, later: cst.CSTNode | None) -> bool:
+        """An import right after ``earlier`` runs before anything after ``later`` (None: the
+        module's leading import block, which runs before everything)."""
+        if earlier is None or earlier is later:
+            return True
+        if later is None:
+            return False
+        if self._range(earlier)[0] >= self._range(later)[0]:
+            return False
+        block = self.block_of(earlier)
+        if block is None:
+            return True
+        b_start, b_end = self._range(block)
+        l_start, l_end = self._range(later)
+        return b_start <= l_start and l_end <= b_end
+
+    def is_module_level(self, stmt: cst.CSTNode | None) -> bool:
+        return stmt is None or self.block_of(stmt) is None
 
     def _extend_existing(self, module: str, attr: str, name: str, uses: Sequence[cst.CSTNode]) -> bool:
         assert self._module is not None

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import GlobalScope
 
 from ._args import add_keyword, has_keyword
 from ._common import (
@@ -258,17 +257,13 @@ class SwapClient(PlannedTransform):
                     self._drop_alias.setdefault(stmt, set()).add(name)
 
     def _plan_ai_imports(self, anchors: list[cst.CSTNode], calls: list[cst.Call]) -> None:
-        """One ``from <bootstrap> import ai`` per scope, after the first anchor in that scope
-        (or added to a module-level ``from <bootstrap> import ...`` above every use)."""
-        seen_scopes: set[int] = set()
+        """``from <bootstrap> import ai`` right after each provider import a rewritten call
+        depends on, unless one planned after an earlier import already runs first (imports
+        in both branches of an ``if`` each get one). At module level an existing
+        ``from <bootstrap> import ...`` above every use is extended instead."""
         for anchor in sorted(anchors, key=self.position):
-            scope = self.scope_of(anchor)
-            module_level = isinstance(scope, GlobalScope) or scope is None
-            key = 0 if module_level else id(scope)
-            if key in seen_scopes:
-                continue
-            seen_scopes.add(key)
-            self.ensure_import(anchor, self.setup.bootstrap_module, "ai", self._ai, calls if module_level else ())
+            uses = calls if self.is_module_level(anchor) else ()
+            self.ensure_import(anchor, self.setup.bootstrap_module, "ai", self._ai, uses)
 
     # -- apply --------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:

@@ -122,15 +122,15 @@ class WrapClient(PlannedTransform):
             self._calls.add(call)
             label = target.label or dotted(call.func)
             self.outcome.changes.append(f"{target.where}: {label}(...) -> {self._wrap}(..., amplitude={self._ai})")
-        known = [a for a in anchors if a is not None]
-        anchor = min(known, key=self.position) if len(known) == len(anchors) and self._same_scope(known) else None
-        if not wrap_imported:
-            self.ensure_import(anchor, RUNTIME_MODULE, "wrap", self._wrap, uses)
-        if not ai_imported:
-            self.ensure_import(anchor, self.setup.bootstrap_module, "ai", self._ai, uses)
-
-    def _same_scope(self, anchors: list[cst.CSTNode]) -> bool:
-        return len({id(self.scope_of(a)) for a in anchors}) == 1
+        # after each provider import a wrapped call depends on (module top when the client
+        # comes from elsewhere, e.g. `session.client(...)`); see SwapClient._plan_ai_imports
+        ordered = sorted(anchors, key=lambda a: (a is not None, self.position(a) if a is not None else (0, 0)))
+        for anchor in ordered:
+            module_uses = uses if self.is_module_level(anchor) else ()
+            if not wrap_imported:
+                self.ensure_import(anchor, RUNTIME_MODULE, "wrap", self._wrap, module_uses)
+            if not ai_imported:
+                self.ensure_import(anchor, self.setup.bootstrap_module, "ai", self._ai, module_uses)
 
     def _already_wrapped(self, call: cst.Call) -> bool:
         names = {*WRAP_NAMES, "amplitude_ai.wrap"}

@@ -40,7 +40,7 @@ def test_write_false_touches_nothing(project: Path) -> None:
     app = project / "app.py"
     app.write_text(SOURCE)
     result = instrument_file(app, write=False)
-    assert result.changed and result.diff.startswith("--- a/")
+    assert result.changed and result.diff.startswith(f"--- {app}\n+++ {app}\n")
     assert app.read_text() == SOURCE
     assert not (project / "amplitude_setup.py").exists()
 
