@@ -462,6 +462,8 @@ class PlannedTransform(Codemod, cst.CSTTransformer):
         before = self._before.get(original, [])
         after = self._after.get(original, [])
         if original in self._remove:
+            if after and isinstance(updated, cst.SimpleStatementLine):  # the blank lines/comments above stay
+                after = [after[0].with_changes(leading_lines=updated.leading_lines), *after[1:]]
             updated = None
         if not before and not after:
             return cst.RemoveFromParent() if updated is None else updated
