@@ -334,6 +334,8 @@ class Delivery:
         self._last_error_log = 0.0
         self._suppressed = 0
         self._closed = False
+        self._id_checked = False
+        self._min_id = getattr(getattr(amplitude, "configuration", None), "min_id_length", None) or 5
         if amplitude is not None:
             harden_client(amplitude)
         if exit_hook is not None:
@@ -349,10 +351,28 @@ class Delivery:
             return
         if config.dry_run or self.amplitude is None:
             return
+        if not self._id_checked and (
+            (ev.user_id is not None and len(ev.user_id) < self._min_id)
+            or (ev.device_id is not None and len(ev.device_id) < self._min_id)
+        ):
+            self._check_id_length(ev)
         try:
             self.amplitude.track(to_sdk_event(ev, self._callback))
         except Exception as exc:  # the SDK must never break the host app
             logger.error("amplitude-ai: could not hand %s to amplitude-analytics: %s", ev.event_type, exc)
+
+    def _check_id_length(self, ev: AgentEvent) -> None:
+        """Warn once: Amplitude rejects ids shorter than 5 characters unless min_id_length is lowered."""
+        minimum = getattr(getattr(self.amplitude, "configuration", None), "min_id_length", None) or 5
+        for kind, value in (("user_id", ev.user_id), ("device_id", ev.device_id)):
+            if value is not None and len(value) < minimum:
+                self._id_checked = True
+                logger.warning(
+                    "amplitude-ai: %s %r is shorter than %d characters; Amplitude rejects such events "
+                    "(HTTP 400 invalid id length). Use longer ids or set amplitude.configuration.min_id_length.",
+                    kind, value, minimum,
+                )
+                return
 
     def _print(self, ev: AgentEvent) -> None:
         stream = sys.stderr

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import uuid
 from typing import Any, Iterable, Optional
@@ -31,9 +32,18 @@ _uuid4 = uuid.uuid4
 _dumps = json.dumps
 
 
+_urandom = os.urandom
+_VARIANT = "89ab89ab89ab89ab"
+
+
 def new_id() -> str:
-    """A fresh UUID string (message_id, invocation_id, span_id, session_id, trace_id, insert_id)."""
-    return str(_uuid4())
+    """A fresh random (version 4) UUID string: message_id, invocation_id, span_id, session/trace id.
+
+    Formatted straight from 16 random bytes: the same value space as ``str(uuid.uuid4())`` at
+    a fraction of its cost (this runs once per event).
+    """
+    h = _urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[int(h[16], 16)]}{h[17:20]}-{h[20:]}"
 
 
 class AgentEvent:
@@ -306,7 +316,7 @@ class EventBuilder:
             r.device_id,
             _amplitude_session_id(r.browser_session_id),
             props,
-            insert_id or str(_uuid4()),
+            insert_id or new_id(),
             r.groups,
         )
 

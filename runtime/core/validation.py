@@ -12,6 +12,9 @@ from typing import Any, Optional
 
 from ..exceptions import ValidationError
 
+_INF = float("inf")
+_NINF = float("-inf")
+
 __all__ = [
     "ValidationError",
     "check_user",
@@ -26,6 +29,8 @@ __all__ = [
 
 def check_user(user_id: Any, device_id: Any) -> Optional[str]:
     """A non-empty string user id (ints are accepted and stringified) or a device id."""
+    if type(user_id) is str and user_id and not user_id[0].isspace():
+        return user_id
     if user_id is None:
         if device_id is None or device_id == "":
             raise ValidationError(
@@ -43,6 +48,9 @@ def check_user(user_id: Any, device_id: Any) -> Optional[str]:
 def check_number(name: str, value: Any) -> Any:
     if value is None:
         return None
+    if type(value) is float or type(value) is int:  # the common case, checked first
+        if value == value and value not in (_INF, _NINF):
+            return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(f"{name} must be a number, got {type(value).__name__} {value!r}")
     if isinstance(value, float) and not math.isfinite(value):
@@ -59,6 +67,8 @@ def check_non_negative(name: str, value: Any) -> Any:
 
 def check_count(name: str, value: Any) -> Optional[int]:
     """A token count or dimension: a non-negative integer (integral floats are accepted)."""
+    if type(value) is int and value >= 0:
+        return value
     value = check_non_negative(name, value)
     if value is None:
         return None

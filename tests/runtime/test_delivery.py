@@ -148,3 +148,12 @@ def test_shutdown_of_an_owned_client_delivers_everything(ingest):
     ai.shutdown()
     assert len({e["insert_id"] for e in ingest.events}) == 25
     assert ai.track_user_message("user-1", "after shutdown", "s1") is not None  # still never raises
+
+
+def test_short_ids_get_one_warning_when_sending(amplitude_client, caplog):
+    ai = AmplitudeAI(amplitude=amplitude_client)
+    with caplog.at_level(logging.WARNING, logger="amplitude_ai"):
+        ai.track_user_message("u1", "x", "s1")
+        ai.track_user_message("u2", "x", "s1")
+    warnings = [r.getMessage() for r in caplog.records if "shorter than 5" in r.getMessage()]
+    assert len(warnings) == 1 and "'u1'" in warnings[0]
