@@ -100,6 +100,7 @@ def main() -> None:
             "wrapped_mock": build(stub, True, mock_sink()),
         }
         times = {name: [] for name in clients}
+        cpu = {name: [] for name in clients}  # this thread's CPU time: immune to other processes' load
         for _ in range(100):  # warm-up
             for name, client in clients.items():
                 one_call(client, stream, name != "bare")
@@ -108,9 +109,11 @@ def main() -> None:
             for name, client in clients.items():
                 flag = name != "bare"
                 for _ in range(args.block):
+                    c0 = time.thread_time_ns()
                     t0 = time.perf_counter_ns()
                     one_call(client, stream, flag)
                     times[name].append(time.perf_counter_ns() - t0)
+                    cpu[name].append(time.thread_time_ns() - c0)
             done += args.block
         b = statistics.median(times["bare"]) / 1000
         w = statistics.median(times["wrapped"]) / 1000
@@ -124,6 +127,14 @@ def main() -> None:
             "mock_overhead_us": round(m - b, 1),
             "mock_overhead_pct": round(100 * (m - b) / b, 1),
         }
+        cb, cw, cm = (statistics.median(cpu[n]) / 1000 for n in ("bare", "wrapped", "wrapped_mock"))
+        out["stream" if stream else "nonstream"].update(
+            cpu_bare_us=round(cb, 1),
+            cpu_overhead_us=round(cw - cb, 1),
+            cpu_overhead_pct=round(100 * (cw - cb) / cb, 1),
+            cpu_mock_overhead_us=round(cm - cb, 1),
+            cpu_mock_overhead_pct=round(100 * (cm - cb) / cb, 1),
+        )
     amp.shutdown()
     ingest.stop()
     out["events_received"] = len(ingest.events)
