@@ -85,14 +85,19 @@ def calls(ai, text: str):
     return {"track_user_message": user, "track_ai_message": assistant}
 
 
-def timed(fn, reps: int) -> list[float]:
-    clock = time.perf_counter_ns
-    out = []
+def timed(fn, reps: int) -> tuple[list[float], list[float]]:
+    """Per-call wall and thread-CPU times in µs."""
+    wall, cpu = time.perf_counter_ns, time.thread_time_ns
+    walls, cpus = [], []
     for _ in range(reps):
-        t0 = clock()
+        c0 = cpu()
+        t0 = wall()
         fn()
-        out.append((clock() - t0) / 1000.0)
-    return out
+        t1 = wall()
+        c1 = cpu()
+        walls.append((t1 - t0) / 1000.0)
+        cpus.append((c1 - c0) / 1000.0)
+    return walls, cpus
 
 
 def cmd_events(args) -> dict:
@@ -105,11 +110,13 @@ def cmd_events(args) -> dict:
         "python": sys.version.split()[0],
         "content_chars": len(text),
         "medians_us": {},
+        "cpu_medians_us": {},
     }
     for name, fn in calls(ai, text).items():
         timed(fn, args.warmup)
-        samples = timed(fn, args.reps)
-        result["medians_us"][name] = statistics.median(samples)
+        walls, cpus = timed(fn, args.reps)
+        result["medians_us"][name] = statistics.median(walls)
+        result["cpu_medians_us"][name] = statistics.median(cpus)
     amp.shutdown()
     return result
 

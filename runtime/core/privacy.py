@@ -152,9 +152,10 @@ _DROP_SEPARATORS = str.maketrans("", "", " .-()+")
 
 
 def _luhn_ok(digits: str) -> bool:
-    kept, doubled = digits[-1::-2], digits[-2::-2].translate(_LUHN_DOUBLE)
-    # sum of ASCII codes minus 48 per digit = sum of digits (bytes sum runs in C)
-    return (sum(kept.encode()) + sum(doubled.encode()) - 48 * len(digits)) % 10 == 0
+    # every second digit from the right doubled (as the digit sum of its double); the sum of the
+    # ASCII codes minus 48 per digit is the sum of the digits, and bytes are summed in C
+    both = digits[-1::-2] + digits[-2::-2].translate(_LUHN_DOUBLE)
+    return (sum(both.encode()) - 48 * len(digits)) % 10 == 0
 
 
 def _card_prefix_ok(digits: str) -> bool:
@@ -172,7 +173,9 @@ def _card_prefix_ok(digits: str) -> bool:
 
 def _is_card(text: str) -> bool:
     digits = text.translate(_DROP_SEPARATORS)
-    return 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and _luhn_ok(digits)
+    if not 13 <= len(digits) <= 19:
+        return False
+    return (digits[0] in "456" or _card_prefix_ok(digits)) and _luhn_ok(digits)
 
 
 def _is_ipv6(candidate: str) -> bool:
@@ -208,8 +211,10 @@ def _redact_emails(text: str) -> str:
     last = 0
     at = text.find("@")
     while at != -1:
-        # the local part, read backwards from '@' (at most 64 characters, as RFC 5321 allows)
-        local = _EMAIL_LOCAL_REVERSED.match(text[max(last, at - 64) : at][::-1])
+        lo = max(last, at - 64)  # the local part, read backwards from '@' (RFC 5321: 64 at most)
+        local = None
+        if at > lo:
+            local = _EMAIL_LOCAL_REVERSED.match(text[at - 1 : lo - 1 : -1] if lo else text[at - 1 :: -1])
         domain = _EMAIL_DOMAIN.match(text, at + 1) if local is not None else None
         if domain is not None:
             out.append(text[last : at - local.end()])  # type: ignore[union-attr]
