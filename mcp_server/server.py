@@ -54,7 +54,8 @@ def build_server() -> MCPServer:
             fn,
             annotations=ToolAnnotations(
                 read_only_hint=read_only,
-                destructive_hint=False if read_only else False,
+                # the writing tools overwrite files (only with write=True, only inside the roots)
+                destructive_hint=None if read_only else True,
                 idempotent_hint=True,
                 open_world_hint=False,
             ),
