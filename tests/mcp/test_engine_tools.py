@@ -110,7 +110,8 @@ def test_instrument_preview_writes_nothing(server, workspace):
     before = target.read_bytes()
     data = _ok(server.call("instrument_file", {"file_path": "openai_app/chat.py", "agent_id": "chat-helper"}))
     assert data["changed"] is True and data["written"] is False
-    assert "amplitude_ai" in data["new_source"] and data["diff"].startswith("--- a/")
+    assert "amplitude_ai" in data["new_source"] and data["diff"].startswith("--- ")
+    assert "+from amplitude_ai import OpenAI" in data["diff"].splitlines()
     ast.parse(data["new_source"])
     assert target.read_bytes() == before
     assert not (workspace.root / "amplitude_setup.py").exists()
