@@ -1,0 +1,1 @@
+"""release-notes: draft release notes from git history with Claude."""

@@ -1,0 +1,1 @@
+"""research-agents: an orchestrator that plans, fans out to sub-agents and writes a brief."""

@@ -1,0 +1,1 @@
+"""Support chat: a small FastAPI service answering customer questions with OpenAI."""
