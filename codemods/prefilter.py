@@ -24,13 +24,13 @@ MAX_BYTES = 2_000_000  # larger .py files are generated data, not application co
 # amplitude_ai: every chain the resolver can follow starts at such an import, so a file
 # without one cannot hold a finding (clients imported from other project modules are found
 # by the second pass, through ``extra``).
-_MODULES = rb"(?:openai|anthropic|mistralai|amplitude_ai|google|boto3|aioboto3)"
+_MODULES = rb"(?:openai|anthropic|mistralai|amplitude_ai|google|boto3|aioboto3|mypy_boto3_bedrock_runtime|types_aiobotocore_bedrock_runtime)"
 _PROVIDER_RE = re.compile(
     rb"^[ \t]*(?:from[ \t]+" + _MODULES + rb"\b|import[ \t]+[^\n#]*?\b" + _MODULES + rb"\b)",
     re.MULTILINE,
 )
 _GOOGLE_RE = re.compile(rb"\bgen(?:ai|erativeai)\b")
-_BOTO_RE = re.compile(rb"\b(?:aio)?boto3\b")
+_BOTO_RE = re.compile(rb"\b(?:aio)?boto3\b|_bedrock_runtime\b")
 _OTHERS_RE = re.compile(rb"\b(?:openai|anthropic|mistralai|amplitude_ai)\b")
 _BEDROCK_RE = re.compile(rb"bedrock", re.IGNORECASE)
 

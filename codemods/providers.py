@@ -59,6 +59,18 @@ _add(["mistralai.Mistral", "mistralai.client.Mistral", "mistralai.sdk.Mistral"],
 _add(["mistralai.client.MistralClient"], "mistral", MISTRAL_LEGACY, False, False)
 _add(["mistralai.async_client.MistralAsyncClient"], "mistral", MISTRAL_LEGACY, True, False)
 
+# boto3 type stubs name the bedrock-runtime client's type (annotations only)
+_add(
+    ["mypy_boto3_bedrock_runtime.BedrockRuntimeClient", "mypy_boto3_bedrock_runtime.client.BedrockRuntimeClient"],
+    "bedrock", BEDROCK, False, False,
+)
+_add(
+    ["types_aiobotocore_bedrock_runtime.BedrockRuntimeClient", "types_aiobotocore_bedrock_runtime.client.BedrockRuntimeClient"],
+    "bedrock", BEDROCK, True, False,
+)
+PROVIDER_MODULES["mypy_boto3_bedrock_runtime"] = "bedrock"
+PROVIDER_MODULES["types_aiobotocore_bedrock_runtime"] = "bedrock"
+
 # the runtime's drop-in classes: resolved name → the provider class it stands for
 WRAPPER_CLASSES: dict[str, str] = {}
 for _name, _real in {

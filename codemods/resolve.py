@@ -359,6 +359,8 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self.a.order["Assign"].append(node)
+        for t in node.targets:
+            self.a.assign_targets.add(id(t.target))
         self.a.assign_values.add(id(node.value))
         self.a.statements[id(node.value)] = node
         for t in node.targets:
@@ -473,6 +475,7 @@ class Analyzer:
         }
         self.statements: dict[int, cst.CSTNode] = {}
         self.assign_values: set[int] = set()
+        self.assign_targets: set[int] = set()
         self.call_funcs: set[int] = set()
         self.awaited: set[int] = set()
         self.async_ctx: set[int] = set()
@@ -584,16 +587,27 @@ class Analyzer:
             return v if isinstance(v, Client) else None
         return None
 
-    def instance_of(self, node: cst.BaseExpression, scope: Scope) -> Any:
-        """The value of a variable annotated with ``node`` (``OpenAI``, ``Optional[OpenAI]``,
-        ``AsyncOpenAI | None``)."""
-        if isinstance(node, cst.Subscript) and dotted(node.value) in ("Optional", "typing.Optional"):
-            el = node.slice[0].slice
-            if isinstance(el, cst.Index):
-                return self.instance_of(el.value, scope)
+    def instance_of(self, node: cst.BaseExpression, scope: Scope, _depth: int = 0) -> Any:
+        """The value of a variable annotated with ``node`` (``OpenAI``, ``"OpenAI"``,
+        ``Optional[OpenAI]``, ``Union[OpenAI, None]``, ``AsyncOpenAI | None``)."""
+        if _depth > 5:
+            return None
+        if isinstance(node, cst.SimpleString):
+            try:
+                text = node.evaluated_value
+                inner = cst.parse_expression(text.strip()) if isinstance(text, str) and len(text) < 200 else None
+            except Exception:  # noqa: BLE001 - not an expression: not a type we know
+                return None
+            return self.instance_of(inner, scope, _depth + 1) if inner is not None else None
+        if isinstance(node, cst.Subscript) and (dotted(node.value) or "").rsplit(".", 1)[-1] in ("Optional", "Union"):
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    value = self.instance_of(element.slice.value, scope, _depth + 1)
+                    if value is not None:
+                        return value
             return None
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-            return self.instance_of(node.left, scope) or self.instance_of(node.right, scope)
+            return self.instance_of(node.left, scope, _depth + 1) or self.instance_of(node.right, scope, _depth + 1)
         if not isinstance(node, (cst.Name, cst.Attribute)):
             return None
         v = self.evaluate(node, scope)
@@ -627,8 +641,8 @@ class Analyzer:
         if isinstance(node, cst.Name):
             values = [self.eval_binding(b) for b in self.lookup(node.value, scope)]
             value = merge(values)
-            if isinstance(value, Res) and value.path and value.via == "direct":
-                value = replace(value, via="resource")
+            if isinstance(value, Res) and value.path and value.via in ("direct", "attribute", "factory", "import"):
+                value = replace(value, via=_stored(value))
             return value
         if isinstance(node, cst.Attribute):
             base, attr = node.value, node.attr.value
@@ -636,8 +650,8 @@ class Analyzer:
                 value = self.class_attr(scope.cls, attr)
                 if isinstance(value, Client) and value.via == "direct":
                     value = replace(value, via="attribute")
-                elif isinstance(value, Res) and value.via == "direct":
-                    value = replace(value, via="resource")
+                elif isinstance(value, Res) and value.path and value.via in ("direct", "attribute", "factory", "import"):
+                    value = replace(value, via=_stored(value))
                 return value
             return self.attr_of(self.evaluate(base, scope), attr)
         if isinstance(node, cst.Call):
@@ -646,6 +660,10 @@ class Analyzer:
             return self.evaluate(node.expression, scope)
         if isinstance(node, cst.IfExp):
             return merge([self.evaluate(node.body, scope), self.evaluate(node.orelse, scope)])
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            # `A | B` as a type (a TypeAlias of client classes)
+            left = self.evaluate(node.left, scope)
+            return left if isinstance(left, Ext) else self.evaluate(node.right, scope)
         if isinstance(node, cst.BooleanOperation):
             return merge([self.evaluate(node.left, scope), self.evaluate(node.right, scope)])
         if isinstance(node, cst.SimpleString):
@@ -688,11 +706,21 @@ class Analyzer:
             return replace(res, path=path)
         return None
 
+    def returns_of(self, fn: Scope) -> Any:
+        """What calling ``fn`` gives: its return expressions, else its return annotation
+        (``def client(self) -> AsyncOpenAI: return self._provider.client``)."""
+        value = merge([self.evaluate(r, fn) for r in fn.returns])
+        if not isinstance(value, (Client, Res)) and isinstance(fn.node, cst.FunctionDef) and fn.node.returns is not None:
+            typed = self.instance_of(fn.node.returns.annotation, fn.parent or self.module_scope)
+            if isinstance(typed, Client):
+                value = typed
+        return value
+
     def class_attr(self, cls: Scope, attr: str, _depth: int = 0) -> Any:
         method = cls.methods.get(attr)
         if method is not None:
             if any(dotted(d) in ("property", "functools.cached_property", "cached_property") for d in method.decorators):
-                return merge([self.evaluate(r, method) for r in method.returns])
+                return self.returns_of(method)
             return FuncV(method)
         bindings = [*cls.bindings.get(attr, ()), *cls.attrs.get(attr, ())]
         value = merge([self.eval_binding(b) for b in bindings])
@@ -701,6 +729,13 @@ class Analyzer:
                 bv = self.evaluate(base, cls.parent or self.module_scope)
                 if isinstance(bv, ClassV) and bv.scope is not cls:
                     value = self.class_attr(bv.scope, attr, _depth + 1)
+                    if value is not None:
+                        break
+        if value is None and _depth == 0:
+            # `self` in a base class may be a subclass defined in this file that sets the attribute
+            for sub in self.classes:
+                if sub is not cls and any(dotted(b) == cls.name for b in sub.bases):
+                    value = self.class_attr(sub, attr, 1)
                     if value is not None:
                         break
         return value
@@ -742,7 +777,7 @@ class Analyzer:
                 return None
             return Ext(f"{path}()", f.project, f.origin)
         if isinstance(f, FuncV):
-            value = merge([self.evaluate(r, f.scope) for r in f.scope.returns])
+            value = self.returns_of(f.scope)
             if isinstance(value, Client) and value.via in ("direct", "attribute"):
                 value = replace(value, via="factory")
             return value
@@ -811,7 +846,7 @@ class Analyzer:
         for name, bindings in scope.bindings.items():
             value = merge([self.eval_binding(b) for b in bindings])
             if isinstance(value, FuncV):
-                ret = merge([self.evaluate(r, value.scope) for r in value.scope.returns])
+                ret = self.returns_of(value.scope)
                 if isinstance(ret, (Client, Res)) or (isinstance(ret, Ext) and _interesting_ext(ret.path)):
                     out[name] = Returned(ret)
             elif isinstance(value, (Client, Res, Returned)):
@@ -819,6 +854,12 @@ class Analyzer:
             elif isinstance(value, Ext) and _interesting_ext(value.path):
                 out[name] = Ext(value.path, False, value.origin)
         return out
+
+
+def _stored(res: Res) -> str:
+    """A binding holding a resource (``client.chat.completions``) or a whole endpoint method
+    (``create = client.chat.completions.create``: reported where the reference is taken)."""
+    return "stored_method" if res.path in P.ENDPOINTS.get(res.client.kind, ()) else "resource"
 
 
 def _interesting_ext(path: str) -> bool:

@@ -241,6 +241,8 @@ def analyze(
         a.evaluate(call, info.scope)
         f = a.evaluate(call.func, info.scope)
         if isinstance(f, Res):
+            if f.via == "stored_method":
+                continue  # reported where the method reference was taken
             if f.path in P.ENDPOINTS.get(f.client.kind, ()):
                 api = ".".join(f.path)
                 if f.client.kind == P.GENERATIVEAI:
@@ -263,7 +265,7 @@ def analyze(
             edges.setdefault(src, set()).add(id(f.scope))
     for info in a.refs:
         node = info.node
-        if id(node) in a.call_funcs or id(node) in a.assign_values:
+        if id(node) in a.call_funcs or id(node) in a.assign_targets:
             continue
         v = a.evaluate(node, info.scope)
         if isinstance(v, Res) and v.path in P.ENDPOINTS.get(v.client.kind, ()):
