@@ -214,3 +214,18 @@ def test_session_object_works_without_with(mock):
     s.track_session_end()
     assert _types(mock) == ["[Agent] User Message", "[Agent] Session End"]
     assert get_active_context() is None
+
+
+def test_turn_ids_stay_unique_across_threads(mock):
+    with mock.agent("bot").session(user_id="u1", session_id="s-many"):
+        ctx = contextvars.copy_context()
+
+        def burst():
+            for _ in range(200):
+                mock.track_tool_call(tool_name="t", latency_ms=1.0, success=True)
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for f in [pool.submit(ctx.copy().run, burst) for _ in range(4)]:
+                f.result()
+    turns = [props(e)["[Agent] Turn ID"] for e in mock.events_of_type("[Agent] Tool Call")]
+    assert sorted(turns) == list(range(1, 801))
