@@ -946,6 +946,8 @@ class Session:
         if _parent is not None:  # a run_as view: same session, another agent identity
             base = _parent.context
             parent_agent = agent.parent_agent_id or base.agent_id
+            if parent_agent == agent.agent_id:  # running as the session's own agent: keep its parent
+                parent_agent = base.parent_agent_id
             ctx_context = dict(base.context or {})
             ctx_context.update(agent.context)
             self.context = base.derive(

@@ -229,3 +229,11 @@ def test_turn_ids_stay_unique_across_threads(mock):
                 f.result()
     turns = [props(e)["[Agent] Turn ID"] for e in mock.events_of_type("[Agent] Tool Call")]
     assert sorted(turns) == list(range(1, 801))
+
+
+def test_run_as_the_sessions_own_agent_is_not_its_own_parent(mock):
+    agent = mock.agent("solo")
+    with agent.session(user_id="u1", session_id="s1") as s:
+        with s.run_as(agent) as same:
+            same.track_span(span_name="x", latency_ms=1.0)
+    assert "[Agent] Parent Agent ID" not in props(mock.events[0])
