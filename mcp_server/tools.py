@@ -304,8 +304,9 @@ def scan_project(
     return ScanReport.model_validate(mask_data(report))
 
 
-def _scan(api: Any, root: Path, roots: list[Path], exclude: tuple[str, ...], shown: str) -> dict[str, Any]:
-    """Run the engine's scan, bounded, never reading through a symlink that leaves the roots."""
+def _scan_report(api: Any, root: Path, roots: list[Path], exclude: tuple[str, ...], shown: str) -> Any:
+    """The engine's ``ProjectReport`` for ``root``: bounded, and never reading through a file
+    symlink that leaves the roots (the scanner does not follow directory symlinks)."""
     from amplitude_ai.codemods.scanner import SKIP_DIRS
 
     survey = paths.survey_tree(root, roots, skip_dirs=SKIP_DIRS)
@@ -317,7 +318,13 @@ def _scan(api: Any, root: Path, roots: list[Path], exclude: tuple[str, ...], sho
     # exact (glob-escaped) root-relative paths; the scanner also matches patterns against base names
     hidden = tuple(glob.escape(rel) for rel in survey.escaping_links)
     with _failures("scan_project"):
-        return _jsonable(api.scan_project(root, exclude=exclude + hidden))
+        return api.scan(root, exclude + hidden)
+
+
+def _scan(api: Any, root: Path, roots: list[Path], exclude: tuple[str, ...], shown: str) -> dict[str, Any]:
+    report = _scan_report(api, root, roots, exclude, shown)
+    with _failures("scan_project"):
+        return _jsonable(report)
 
 
 def validate_file(
@@ -452,29 +459,20 @@ def generate_verify_test(
         str(root / "tests" / "test_amplitude_verify.py"), roots, must_exist=False, argument="verify test path"
     )
     notes: list[str] = []
+    api = _import("amplitude_ai.codemods.api", "The scanner")
     try:
         verify = importlib.import_module("amplitude_ai.codemods.verify")
         generator: Callable[..., Any] | None = getattr(verify, "generate_verify_test", None)
     except ImportError:
         generator = None
+    source_text: str | None = None
     if generator is not None:
+        report = _scan_report(api, root, roots, (), root_path)
         with _failures("generate_verify_test"):
-            result = _jsonable(generator(root))
-        if isinstance(result, str):
-            source_text = result
-        else:
-            source_text = result.get("source") or ""
-            notes.extend(str(w) for w in result.get("warnings") or [])
-            if result.get("path"):
-                candidate = Path(result["path"])
-                target = paths.resolve_path(
-                    str(candidate if candidate.is_absolute() else root / candidate),
-                    roots,
-                    must_exist=False,
-                    argument="verify test path",
-                )
-    else:
-        _import("amplitude_ai.codemods.api", "The scanner")
+            result = _jsonable(generator(root, output=str(target), write=False, report=report))
+        source_text = result.get("source") or ""
+        notes.extend(mask_text(str(w)) for w in result.get("warnings") or [])
+    if source_text is None:
         source_text = _static_verify_test(root)
         notes.append(
             "The full verify-test generator (amplitude_ai.codemods.verify) is not available in this "

@@ -200,3 +200,44 @@ def test_engine_calls_in_flight_together(server):
     assert not scan.is_error and len(bot.structured_content["call_sites"]) == 1
     assert len(api.structured_content["call_sites"]) == 1
     assert escape.is_error and not schema.is_error
+
+
+@pytest.mark.skipif(not _importable("amplitude_ai.codemods.verify"), reason="codemods/verify.py not landed yet")
+def test_agent_workflow_scan_instrument_verify(workspace, tmp_path):
+    """What a coding agent does through the server: scan, instrument with write=True, get a verify
+    test — which fails on the original project and passes on the instrumented one."""
+    from tests.support.mcp_harness import McpHarness
+
+    project = tmp_path / "app"
+    for name in ("openai_app", "anthropic_app", "pyproject.toml"):
+        src = workspace.clean / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+
+    def run_verify() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_amplitude_verify.py"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    params = workspace.server_params(AMPLITUDE_AI_MCP_ROOTS=str(project))
+    with McpHarness(params) as agent:
+        report = _ok(agent.call("scan_project", {"root_path": str(project)}))
+        files = sorted({s["path"] for s in report["call_sites"]})
+        assert files == ["anthropic_app/bot.py", "openai_app/chat.py"]
+        _ok(agent.call("generate_verify_test", {"root_path": str(project), "write": True}))
+        before = run_verify()
+        for rel in files:
+            assert _ok(agent.call("instrument_file", {"file_path": str(project / rel), "agent_id": "e2e", "write": True}))[
+                "written"
+            ]
+        after_scan = _ok(agent.call("scan_project", {"root_path": str(project)}))
+        verify = _ok(agent.call("generate_verify_test", {"root_path": str(project), "write": True}))
+    assert before.returncode != 0, before.stdout[-2000:]
+    assert "openai_app/chat.py:9" in before.stdout and "anthropic_app/bot.py:9" in before.stdout
+    assert all(s["instrumented"] for s in after_scan["call_sites"])
+    assert verify["written"] and (project / "tests" / "test_amplitude_verify.py").read_text() == verify["source"]
+    after = run_verify()
+    assert after.returncode == 0, after.stdout[-3000:] + after.stderr[-2000:]
