@@ -28,13 +28,41 @@ FIRST_SITE = {
 }
 
 
-def _pytest(app: Path) -> subprocess.CompletedProcess:
+def _env(app: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AMPLITUDE_AI_", "PYTEST_"))}
     env["PYTHONPATH"] = str(app)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "tests"],
-        cwd=app, env=env, capture_output=True, text=True, timeout=120,
+    return env
+
+
+def _start_pytest(app: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=app, env=_env(app), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+
+
+@pytest.fixture(scope="module")
+def verify_runs(tmp_path_factory):
+    """Every example's generated verify test, run (in parallel subprocesses) on a copy of
+    instrumented/ (the committed test) and of original/ (a test generated for it)."""
+    from amplitude_ai.codemods.api import scan
+    from amplitude_ai.codemods.verify import generate_verify_test
+
+    procs, labels = {}, {}
+    for name in NAMES:
+        base = tmp_path_factory.mktemp(name)
+        inst, orig = base / "instrumented", base / "original"
+        shutil.copytree(EXAMPLES / name / "instrumented", inst, ignore=build.IGNORE)
+        shutil.copytree(EXAMPLES / name / "original", orig, ignore=build.IGNORE)
+        labels[name] = [f"{s.path}:{s.line} {s.provider} {s.api}" for s in scan(orig).call_sites]
+        generate_verify_test(orig, write=True)
+        procs[(name, "instrumented")] = _start_pytest(inst)
+        procs[(name, "original")] = _start_pytest(orig)
+    results = {}
+    for key, proc in procs.items():
+        out, _ = proc.communicate(timeout=300)
+        results[key] = (proc.returncode, out)
+    return results, labels
 
 
 def test_three_examples_exist():
@@ -49,23 +77,18 @@ def test_engine_reproduces_instrumented(name, tmp_path):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_verify_test_passes_on_instrumented_fails_on_original(name, tmp_path):
-    app = tmp_path / "instrumented"
-    shutil.copytree(EXAMPLES / name / "instrumented", app, ignore=build.IGNORE)
-    ok = _pytest(app)
-    assert ok.returncode == 0, ok.stdout[-3000:] + ok.stderr[-2000:]
-    assert " passed" in ok.stdout
+def test_verify_test_passes_on_instrumented(name, verify_runs):
+    code, out = verify_runs[0][(name, "instrumented")]
+    assert code == 0, out[-4000:]
+    assert " passed" in out and " failed" not in out
 
-    from amplitude_ai.codemods.verify import generate_verify_test
 
-    original = tmp_path / "original"
-    shutil.copytree(EXAMPLES / name / "original", original, ignore=build.IGNORE)
-    from amplitude_ai.codemods.api import scan
-
-    labels = [f"{s.path}:{s.line} {s.provider} {s.api}" for s in scan(original).call_sites]
+@pytest.mark.parametrize("name", NAMES)
+def test_verify_test_fails_on_original_naming_each_site(name, verify_runs):
+    code, out = verify_runs[0][(name, "original")]
+    labels = verify_runs[1][name]
     assert any(label.startswith(FIRST_SITE[name].split(":")[0]) for label in labels)
-    generate_verify_test(original, write=True)
-    bad = _pytest(original)
-    assert bad.returncode == 1, bad.stdout[-3000:]
-    for label in labels:  # every uninstrumented site is named with its not-instrumented verdict
-        assert f"{label}: the provider was called" in bad.stdout, (label, bad.stdout[-3000:])
+    assert code == 1, out[-4000:]
+    for label in labels:  # every uninstrumented site is named, with the not-instrumented verdict
+        assert f"{label}: the provider was called" in out, (label, out[-4000:])
+    assert "not instrumented" in out
