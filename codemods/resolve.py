@@ -201,6 +201,7 @@ class Scope:
         "decorators",
         "bases",
         "methods",
+        "yields",
     )
 
     def __init__(self, kind: str, name: str, parent: Scope | None, node: cst.CSTNode | None) -> None:
@@ -223,6 +224,7 @@ class Scope:
         self.decorators: list[cst.BaseExpression] = []
         self.bases: list[cst.BaseExpression] = []
         self.methods: dict[str, Scope] = {}
+        self.yields: list[cst.BaseExpression] = []
 
 
 def dotted(node: cst.CSTNode | None) -> str | None:
@@ -320,6 +322,10 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Global(self, node: cst.Global) -> None:
         self.scope.globals.update(n.name.value for n in node.names)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression) and self.scope.kind == "function":
+            self.scope.yields.append(node.value)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None and self.scope.kind == "function":
@@ -583,7 +589,16 @@ class Analyzer:
             node = ann.annotation if isinstance(ann, cst.Annotation) else ann
             return self.instance_of(node, b[2])
         if kind == "with":
-            v = self.evaluate(b[1], b[2])
+            item = b[1]
+            if isinstance(item, cst.Call):
+                f = self.evaluate(item.func, b[2])
+                if isinstance(f, FuncV) and any(
+                    (dotted(d) or "").rsplit(".", 1)[-1] in ("contextmanager", "asynccontextmanager")
+                    for d in f.scope.decorators
+                ):
+                    # `with make_client() as c` over a @(async)contextmanager: what it yields
+                    return merge([self.evaluate(y, f.scope) for y in f.scope.yields])
+            v = self.evaluate(item, b[2])
             return v if isinstance(v, Client) else None
         return None
 
@@ -775,6 +790,12 @@ class Analyzer:
                 return None
             if path in P.MODULE_ENDPOINTS:
                 return None
+            if f.project and node.args and node.args[0].keyword is None and not node.args[0].star:
+                # a project helper handed a client (`with_max_retries(self.client, s).chat...`):
+                # assume it returns that client (same-file helpers are followed instead)
+                first = self.evaluate(node.args[0].value, scope)
+                if isinstance(first, Client):
+                    return first
             return Ext(f"{path}()", f.project, f.origin)
         if isinstance(f, FuncV):
             value = self.returns_of(f.scope)
