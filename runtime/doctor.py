@@ -51,8 +51,16 @@ def _environment() -> tuple[bool, str, str]:
     return ok, detail, "use Python 3.9 or newer"
 
 
+def _imports(module: str) -> bool:
+    try:
+        __import__(module)
+        return True
+    except Exception:
+        return False
+
+
 def _dependencies() -> tuple[bool, str, str]:
-    missing = [m for m in ("amplitude", "genai_prices") if not _importable(m)]
+    missing = [m for m in ("amplitude", "genai_prices") if not _imports(m)]
     providers = [name for name, module, _ in PROVIDER_MODULES if _importable(module)]
     extras = [m for m in ("libcst", "jinja2", "mcp") if _importable(m)]
     detail = f"providers: {', '.join(providers) or 'none'}; instrument extra: {', '.join(extras) or 'not installed'}"
