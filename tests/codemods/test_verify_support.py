@@ -152,3 +152,20 @@ def test_patches_are_removed_and_keys_restored(monkeypatch):
     import os
 
     assert os.environ["OPENAI_API_KEY"] == "mine"
+
+
+def test_capture_sees_senders_via_loopback_and_dry_run_instances_at_delivery(monkeypatch):
+    from amplitude_ai import AIConfig, AmplitudeAI
+    from amplitude_ai.verify_support import capture_events
+
+    monkeypatch.delenv("AMPLITUDE_AI_API_KEY", raising=False)
+    early = AmplitudeAI(config=AIConfig(dry_run=True))  # built before the capture: never sends
+    with capture_events() as capture:
+        sender = AmplitudeAI()  # reads the capture's key and loopback URL
+        assert sender.status()["sending"] is True
+        sender.agent("verify-bot").track_user_message("from the sender", user_id="user-0001", session_id="s-1")
+        early.agent("verify-bot").track_user_message("from the early one", user_id="user-0002", session_id="s-2")
+        events = capture.collect()
+        sender.shutdown()
+    assert sorted(e["user_id"] for e in events) == ["user-0001", "user-0002"]
+    assert all(e["event_type"] == "[Agent] User Message" for e in events)

@@ -6,8 +6,9 @@ no API keys:
   (httpx/httpx2 transports and botocore patched; canned responses with the requested model
   and 21/9 tokens; every provider request is counted);
 - events travel the production path to a loopback Amplitude ingestion server started by
-  ``capture_events()``, which sets AMPLITUDE_AI_API_KEY / AMPLITUDE_AI_SERVER_URL *before*
-  the project is imported (import nothing from the project at the top of a conftest).
+  ``capture_events()``, which sets AMPLITUDE_AI_API_KEY / AMPLITUDE_AI_SERVER_URL before the
+  project is imported here (if another test imported it first, its instance runs dry-run
+  without a key: those events are recorded at delivery instead).
 Each LLM call site is driven through its function (placeholder arguments; async functions via
 asyncio.run) or, when that is not possible, through the client object it uses; each web route
 through the framework's test client; each click command through CliRunner. A site passes when
@@ -41,8 +42,9 @@ from amplitude_ai.verify_support import (
 )
 
 PROJECT_ROOT = (Path(__file__).resolve().parent / "..").resolve()
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
+for _path in (PROJECT_ROOT / "src", PROJECT_ROOT):
+    if _path.is_dir() and str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 AI_RESPONSE = "[Agent] AI Response"
 EMBEDDING = "[Agent] Embedding"
