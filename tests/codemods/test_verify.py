@@ -60,6 +60,7 @@ def _project(tmp_path: Path, files: dict[str, str]) -> Path:
 def _run_pytest(root: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AMPLITUDE_AI_", "PYTEST_"))}
     env["PYTHONPATH"] = str(root)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the generated test needs no plugin: prove it
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
         cwd=root, env=env, capture_output=True, text=True, timeout=180,

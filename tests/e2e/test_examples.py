@@ -31,6 +31,7 @@ FIRST_SITE = {
 def _env(app: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AMPLITUDE_AI_", "PYTEST_"))}
     env["PYTHONPATH"] = str(app)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the generated test needs no plugin: prove it
     return env
 
 
