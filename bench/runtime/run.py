@@ -192,7 +192,7 @@ def render(args, events: dict, imports: dict, pii: dict, sides: dict[str, str], 
     lines += [
         "",
         "Content: `realistic` is a ~2 KB support message with 10 PII items among dates, versions, amounts",
-        "and ids; `dense` is a 2 KB block with ~100 PII items (worst case for redaction).",
+        "and ids; `dense` is a 2 KB block with 67 PII items (worst case for redaction).",
         "",
         "## 2. `import amplitude_ai` (ms)",
         "",
