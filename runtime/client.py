@@ -730,6 +730,8 @@ class AmplitudeAI:
             "propagate_context": self.config.propagate_context,
             "sending": self.amplitude is not None and not self.config.dry_run and self._delivery.sink is None,
             "owns_client": self._delivery.owns_client,
+            "queued_events": self._delivery.pending,
+            "dropped_events": self._delivery.dropped,
             "server_url": server_url,
             "serverless": is_serverless(),
             "providers_available": available,

@@ -9,6 +9,13 @@
 * ``debug`` prints one line per event on stderr; ``dry_run`` builds and prints, sends nothing.
 * When the runtime created the Amplitude client itself, it flushes at interpreter exit and
   wakes the client's (non-daemon) consumer thread so the exit neither loses events nor hangs.
+* Off the caller's thread: events bound for amplitude-analytics are appended to a bounded queue
+  and handed to ``amplitude.track()`` by one daemon thread (:class:`Dispatcher`), because that
+  call costs more than building the event. What stays synchronous, in the caller's thread and
+  before the tracking call returns: building and validating the event (``validate=True`` raises
+  there), the debug line (one per event), dry-run, and recorders (``MockAmplitudeAI.events`` is
+  filled before the call returns). ``flush()``, ``shutdown()``, the serverless flush at session
+  exit and the interpreter-exit hook first drain the queue in the calling thread.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import os
 import sys
 import threading
 import time
+import weakref
+from collections import deque
 from concurrent.futures import Future
 from typing import Any, Callable, Iterable, Optional
 
@@ -27,7 +36,7 @@ from .events import AgentEvent
 logger = logging.getLogger("amplitude_ai")
 
 __all__ = [
-    "Delivery", "FlushFutures", "format_debug_line", "create_amplitude_client", "harden_client", "EXIT_FLUSH_TIMEOUT",
+    "Delivery", "Dispatcher", "FlushFutures", "format_debug_line", "create_amplitude_client", "harden_client", "EXIT_FLUSH_TIMEOUT",
 ]
 
 #: seconds the interpreter-exit flush waits for delivery before giving up
@@ -309,6 +318,160 @@ def harden_client(amplitude: Any) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# the background dispatcher
+# --------------------------------------------------------------------------------------
+#: events waiting for the dispatcher thread, per AmplitudeAI; beyond it new events are dropped
+QUEUE_SIZE = int(os.environ.get("AMPLITUDE_AI_QUEUE_SIZE", "10000") or 10000)
+_DROP_WARN_INTERVAL = 60.0
+
+_dispatchers: "weakref.WeakSet[Dispatcher]" = weakref.WeakSet()
+
+
+class Dispatcher:
+    """Hands built events to ``amplitude.track`` on one daemon thread, off the caller's thread.
+
+    amplitude-analytics' ``track()`` costs far more than building our event (it deep-copies the
+    event, runs its plugin timeline and takes its storage lock), so the caller only appends the
+    event to a bounded deque and wakes the thread when it sleeps. Order is kept (one consumer).
+
+    * ``drain()`` tracks everything queued, in the calling thread; ``flush()``, ``shutdown()``,
+      the serverless flush at session exit and the interpreter-exit hook call it first.
+    * Full queue: the event is dropped, counted in ``dropped`` (``AmplitudeAI.status()``), and a
+      warning is logged at most once a minute. The caller never waits.
+    * Interpreter exit: a hook registered when the dispatcher is created (after its Amplitude
+      client, so it runs before that client's own exit shutdown) drains the queue.
+    * ``fork()``: the child starts with an empty queue and no thread (the parent delivers what
+      was queued); a new thread starts on the child's first event.
+    """
+
+    def __init__(self, track: Callable[[Any], None], maxsize: int = QUEUE_SIZE) -> None:
+        self._track = track
+        self.maxsize = max(1, int(maxsize))
+        self.dropped = 0
+        self._reset()
+        _dispatchers.add(self)
+        _register_exit(_exit_drain_ref(weakref.ref(self)))
+
+    def _reset(self) -> None:
+        self._queue: deque = deque()
+        self._wake = threading.Event()
+        self._drain_lock = threading.Lock()
+        self._thread: Optional[threading.Thread] = None
+        self._thread_lock = threading.Lock()
+        self._last_drop_warning = -_DROP_WARN_INTERVAL
+        self._dropped_since_warning = 0
+
+    # -- caller side -------------------------------------------------------------------
+    def put(self, item: Any) -> None:
+        queue = self._queue
+        if len(queue) >= self.maxsize:
+            self._drop()
+            return
+        queue.append(item)
+        if self._thread is None and not self._start():
+            self.drain()  # no thread possible (interpreter shutting down): deliver here
+            return
+        if not self._wake.is_set():
+            self._wake.set()
+
+    def _drop(self) -> None:
+        self.dropped += 1
+        self._dropped_since_warning += 1
+        now = time.monotonic()
+        if now - self._last_drop_warning >= _DROP_WARN_INTERVAL:
+            self._last_drop_warning = now
+            logger.warning(
+                "amplitude-ai: delivery queue full (%d events); dropped %d event(s) since the last warning "
+                "(%d in total). Is amplitude-analytics blocked?",
+                self.maxsize, self._dropped_since_warning, self.dropped,
+            )
+            self._dropped_since_warning = 0
+
+    def _start(self) -> bool:
+        with self._thread_lock:
+            if self._thread is not None:
+                return True
+            thread = threading.Thread(target=self._run, name="amplitude-ai-dispatch", daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:  # "can't create new thread at interpreter shutdown"
+                return False
+            self._thread = thread
+            return True
+
+    @property
+    def pending(self) -> int:
+        return len(self._queue)
+
+    # -- consumer side -----------------------------------------------------------------
+    def _run(self) -> None:
+        wake = self._wake
+        while True:
+            wake.wait()
+            wake.clear()
+            try:
+                self.drain()
+            except BaseException:  # pragma: no cover - drain never raises; keep the thread alive
+                pass
+
+    def drain(self, timeout: Optional[float] = None) -> bool:
+        """Track everything queued now, in this thread; False when ``timeout`` ran out first."""
+        lock = self._drain_lock
+        if not lock.acquire(timeout=-1 if timeout is None else max(0.0, timeout)):
+            return False
+        try:
+            queue = self._queue
+            track = self._track
+            while queue:
+                try:
+                    item = queue.popleft()
+                except IndexError:
+                    break
+                try:
+                    track(item)
+                except Exception as exc:  # the SDK must never break the host app
+                    logger.error("amplitude-ai: could not hand an event to amplitude-analytics: %s", exc)
+            return True
+        finally:
+            lock.release()
+
+
+def _exit_drain_ref(ref: "weakref.ref[Dispatcher]") -> Callable[[], None]:
+    def drain_at_exit() -> None:
+        dispatcher = ref()
+        if dispatcher is not None and dispatcher._queue:
+            try:
+                dispatcher.drain(EXIT_FLUSH_TIMEOUT)
+            except Exception:
+                pass
+
+    return drain_at_exit
+
+
+def _register_exit(fn: Callable[[], None]) -> None:
+    """Run ``fn`` at interpreter exit before non-daemon threads are joined (LIFO, like atexit)."""
+    register = getattr(threading, "_register_atexit", None)
+    if register is not None:
+        try:
+            register(fn)
+            return
+        except Exception:  # registering during shutdown
+            return
+    import atexit
+
+    atexit.register(fn)
+
+
+def _after_fork_in_child() -> None:
+    for dispatcher in list(_dispatchers):
+        dispatcher._reset()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+# --------------------------------------------------------------------------------------
 # delivery
 # --------------------------------------------------------------------------------------
 class Delivery:
@@ -336,6 +499,7 @@ class Delivery:
         self._closed = False
         self._id_checked = False
         self._min_id = getattr(getattr(amplitude, "configuration", None), "min_id_length", None) or 5
+        self._dispatcher: Optional[Dispatcher] = None  # created with the first event sent
         if amplitude is not None:
             harden_client(amplitude)
         if exit_hook is not None:
@@ -356,10 +520,42 @@ class Delivery:
             or (ev.device_id is not None and len(ev.device_id) < self._min_id)
         ):
             self._check_id_length(ev)
+        dispatcher = self._dispatcher
+        if dispatcher is None:
+            dispatcher = self._make_dispatcher()
+        dispatcher.put(ev)
+
+    def _make_dispatcher(self) -> Dispatcher:
+        with _sdk_lock:
+            if self._dispatcher is None:
+                self._dispatcher = Dispatcher(self._send)
+            return self._dispatcher
+
+    def _send(self, ev: AgentEvent) -> None:
+        """Runs on the dispatcher thread (or in ``drain()``): the amplitude-analytics hand-off."""
         try:
             self.amplitude.track(to_sdk_event(ev, self._callback))
         except Exception as exc:  # the SDK must never break the host app
             logger.error("amplitude-ai: could not hand %s to amplitude-analytics: %s", ev.event_type, exc)
+
+    def drain(self, timeout: Optional[float] = None) -> bool:
+        """Hand every queued event to amplitude-analytics now (in this thread)."""
+        dispatcher = self._dispatcher
+        if dispatcher is None:
+            return True
+        return dispatcher.drain(timeout)
+
+    @property
+    def dropped(self) -> int:
+        """Events dropped because the dispatcher queue was full."""
+        dispatcher = self._dispatcher
+        return dispatcher.dropped if dispatcher is not None else 0
+
+    @property
+    def pending(self) -> int:
+        """Events built but not yet handed to amplitude-analytics."""
+        dispatcher = self._dispatcher
+        return dispatcher.pending if dispatcher is not None else 0
 
     def _check_id_length(self, ev: AgentEvent) -> None:
         """Warn once: Amplitude rejects ids shorter than 5 characters unless min_id_length is lowered."""
@@ -409,6 +605,7 @@ class Delivery:
     def flush(self) -> FlushFutures:
         if self.amplitude is None or self.config.dry_run or self.sink is not None:
             return FlushFutures()
+        self.drain()
         try:
             return FlushFutures(self.amplitude.flush() or [])
         except Exception as exc:
@@ -426,6 +623,8 @@ class Delivery:
         if self._closed or self.amplitude is None or self.config.dry_run or self.sink is not None:
             return
         deadline = time.monotonic() + (EXIT_FLUSH_TIMEOUT if timeout is None else timeout)
+        if not self.drain(max(0.0, deadline - time.monotonic())):
+            logger.error("amplitude-ai: %d queued event(s) could not be handed over before shutdown", self.pending)
         left = 0
         for plugin in _destinations(self.amplitude):
             try:
