@@ -344,9 +344,9 @@ class Dispatcher:
       was queued); a new thread starts on the child's first event.
     """
 
-    def __init__(self, track: Callable[[Any], None], maxsize: int = QUEUE_SIZE) -> None:
+    def __init__(self, track: Callable[[Any], None], maxsize: Optional[int] = None) -> None:
         self._track = track
-        self.maxsize = max(1, int(maxsize))
+        self.maxsize = max(1, int(QUEUE_SIZE if maxsize is None else maxsize))
         self.dropped = 0
         self._reset()
         _dispatchers.add(self)
