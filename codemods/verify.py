@@ -83,6 +83,9 @@ def build_context(report: ProjectReport) -> tuple[dict[str, Any], list[str]]:
         if h.kind == "command" and h.framework == "click":
             kind = "command"
             label = f"{h.path}:{h.line} click {h.name}"
+        elif h.framework == "lambda":
+            kind = "lambda"
+            label = f"{h.path}:{h.line} lambda {h.name}"
         elif h.framework in ROUTE_FRAMEWORKS and h.kind in ("route", "view", "method_view"):
             kind = "route"
             label = f"{h.path}:{h.line} {h.framework} {h.route or h.name} ({h.name})"

@@ -923,3 +923,25 @@ def call_command(path: str, name: str) -> Any:
         else:
             args += [param.opts[0], value]
     return CliRunner().invoke(command, args, catch_exceptions=True)
+
+
+def call_lambda(path: str, name: str) -> Any:
+    """Invoke an AWS Lambda handler with an API-Gateway-shaped event and a minimal context."""
+    from types import SimpleNamespace
+
+    handler = getattr(import_module_for(path), name)
+    event = {
+        "httpMethod": "POST",
+        "path": "/",
+        "headers": {"content-type": "application/json", "x-user-id": USER_ID},
+        "body": json.dumps(JSON_GUESS),
+        "isBase64Encoded": False,
+        "requestContext": {"authorizer": {"claims": {"sub": USER_ID}}},
+        **JSON_GUESS,
+    }
+    context = SimpleNamespace(
+        aws_request_id="verify-request", function_name="verify", memory_limit_in_mb=128,
+        invoked_function_arn="arn:aws:lambda:us-east-1:000000000000:function:verify",
+        get_remaining_time_in_millis=lambda: 30_000,
+    )
+    return _run(handler(event, context))

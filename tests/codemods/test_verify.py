@@ -122,3 +122,38 @@ def test_flask_project_fails_before_fix_and_passes_after(tmp_path):
     after = _run_pytest(fixed)
     assert after.returncode == 0, after.stdout + after.stderr
     assert "2 passed" in after.stdout  # the call site (through its client) and the Flask route in a session
+
+
+LAMBDA_APP = '''\
+import json
+
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def lambda_handler(event, context):
+    body = json.loads(event.get("body") or "{}")
+    reply = client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": body.get("message", "")}]
+    )
+    return {"statusCode": 200, "body": json.dumps({"answer": reply.choices[0].message.content})}
+'''
+
+
+def test_lambda_handler_is_invoked_and_needs_a_session_after_fix(tmp_path):
+    from amplitude_ai.codemods.instrument import fix_paths
+
+    root = _project(tmp_path, {"handler.py": LAMBDA_APP})
+    assert "'kind': 'lambda'" in generate_verify_test(root)["source"]
+    fixed = tmp_path / "fixed"
+    shutil.copytree(root, fixed)
+    fix_paths([fixed], agent_id="lambda-bot")
+    generate_verify_test(root, write=True)
+    generate_verify_test(fixed, write=True)
+    before = _run_pytest(root)
+    assert before.returncode == 1
+    assert "handler.py:8 lambda lambda_handler: the provider was called 1 time(s)" in before.stdout
+    after = _run_pytest(fixed)
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert "2 passed" in after.stdout

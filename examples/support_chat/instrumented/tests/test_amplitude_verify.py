@@ -11,7 +11,8 @@ no API keys:
   without a key: those events are recorded at delivery instead).
 Each LLM call site is driven through its function (placeholder arguments; async functions via
 asyncio.run) or, when that is not possible, through the client object it uses; each web route
-through the framework's test client; each click command through CliRunner. A site passes when
+through the framework's test client; each click command through CliRunner; each AWS Lambda
+handler with an API-Gateway-shaped event. A site passes when
 every provider request it caused produced an ``[Agent] AI Response`` (or ``[Agent] Embedding``)
 with the right provider, model and token counts; a handler passes when those events also
 carry a session id (and the user id it was called with, when the handler has one).
@@ -31,6 +32,7 @@ from amplitude_ai.verify_support import (
     USER_ID,
     CannotDrive,
     call_command,
+    call_lambda,
     call_route,
     call_with_placeholders,
     capture_events,
@@ -155,6 +157,9 @@ def test_handler_events_carry_session_and_user(harness, handler):
         if handler["kind"] == "command":
             result = call_command(handler["path"], handler["name"])
             outcome = f"exit code {result.exit_code}"
+        elif handler["kind"] == "lambda":
+            result = call_lambda(handler["path"], handler["name"])
+            outcome = f"returned {str(result)[:80]}"
         else:
             response = call_route(handler["path"], handler["app"], handler["name"], handler["route"], handler["framework"])
             outcome = f"HTTP {response.status_code}"
