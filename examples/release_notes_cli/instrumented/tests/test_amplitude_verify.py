@@ -16,7 +16,8 @@ handler with an API-Gateway-shaped event. A site passes when
 every provider request it caused produced an ``[Agent] AI Response`` (or ``[Agent] Embedding``)
 with the right provider, model and token counts; a handler passes when those events also
 carry a session id (and the user id it was called with, when the handler has one).
-Needs only pytest and amplitude-ai.
+The functions and handlers are really called (placeholder arguments): code with side effects
+before its LLM call runs them too. Needs only pytest and amplitude-ai (no pytest plugins).
 """
 
 from __future__ import annotations
