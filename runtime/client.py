@@ -242,8 +242,14 @@ class AmplitudeAI:
         message_source: Optional[str] = None,
         event_properties: Optional[dict[str, Any]] = None,
         groups: Optional[dict[str, Any]] = None,
+        _manual: bool = True,
     ) -> Optional[str]:
-        """Track ``[Agent] User Message``; returns its ``message_id``."""
+        """Track ``[Agent] User Message``; returns its ``message_id``.
+
+        Inside a session, the content is remembered for the current trace: a provider wrapper
+        called next with the same last user input does not send a second User Message.
+        (``_manual=False`` is how wrappers call it.)
+        """
         try:
             r = self._resolve(
                 user_id, session_id, trace_id, turn_id, agent_id, parent_agent_id, customer_org_id, agent_version,
@@ -257,6 +263,10 @@ class AmplitudeAI:
             )
         except Exception as exc:
             return self._rejected("track_user_message", exc)
+        if _manual:
+            ctx = _ACTIVE.get()
+            if ctx is not None and ctx.session_id == r.session_id:
+                ctx.remember_user_message(r.trace_id, content)
         self._delivery.deliver(ev)
         return message_id
 
@@ -1060,6 +1070,7 @@ class Session:
         """Start a new trace (one user-message-to-response cycle); returns its id."""
         tid = trace_id or new_id()
         self.context.trace_id = tid
+        self.context.last_user_message = None
         return tid
 
     def set_enrichments(self, enrichments: Any) -> None:

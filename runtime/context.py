@@ -85,6 +85,21 @@ class SessionContext:
     client: Any = None  # the AmplitudeAI that opened the session (decorators/wrappers may use it)
     turns: TurnCounter = field(default_factory=TurnCounter)
     _context_json: Optional[str] = field(default=None, repr=False)
+    #: (trace_id, content) of the last user message tracked by hand in this context; a provider
+    #: wrapper skips its own ``[Agent] User Message`` for the same content in the same trace
+    last_user_message: Optional[tuple[Optional[str], str]] = field(default=None, repr=False, compare=False)
+
+    def remember_user_message(self, trace_id: Optional[str], content: Any) -> None:
+        if isinstance(content, str) and content:
+            self.last_user_message = (trace_id, content)
+
+    def has_user_message(self, trace_id: Optional[str], content: Optional[str]) -> bool:
+        """True when ``content`` was tracked by hand in this context's ``trace_id`` already."""
+        last = self.last_user_message
+        if last is None or not content or last[0] != trace_id:
+            return False
+        text = last[1]
+        return text is content or text == content
 
     @property
     def context_json(self) -> Optional[str]:

@@ -299,6 +299,21 @@ def _active_context() -> Any:
         return None
 
 
+def _tracked_by_hand(ctx: Any, identity: dict[str, Any], text: str) -> bool:
+    """True when the active session already tracked this user input by hand in this trace
+    (``session.track_user_message(msg)`` followed by the wrapped call): no second User Message."""
+    if ctx is None:
+        return False
+    has = getattr(ctx, "has_user_message", None)
+    if has is None:
+        return False
+    session_id = identity.get("session_id")
+    if session_id is not None and session_id != ctx.session_id:
+        return False
+    trace_id = identity.get("trace_id")
+    return has(trace_id if trace_id is not None else ctx.trace_id, text)
+
+
 def _is_agent_source(ctx: Any) -> bool:
     if ctx is None:
         return False
@@ -399,14 +414,16 @@ class CallRecord:
         self.identity: dict[str, Any] = {}
         self._agent_source = False
         try:
-            self._resolve_identity(options)
-            if tracker.track_user_messages and request.kind == "chat" and request.user_input:
-                self._emit_user_message()
+            ctx = self._resolve_identity(options)
+            text = request.user_input
+            if tracker.track_user_messages and text and request.kind == "chat":
+                if not _tracked_by_hand(ctx, self.identity, text):
+                    self._emit_user_message()
         except Exception:
             logger.warning("amplitude-ai: failed to record the user message", exc_info=True)
 
     # -- identity -------------------------------------------------------------------------
-    def _resolve_identity(self, options: CallOptions) -> None:
+    def _resolve_identity(self, options: CallOptions) -> Any:
         options = options.merged_over(self.tracker.defaults)
         ctx = _active_context()
         user_id = options.user_id
@@ -428,12 +445,14 @@ class CallRecord:
             ident["groups"] = options.groups
         self.identity = ident
         self._agent_source = _is_agent_source(ctx)
+        return ctx
 
     def _emit_user_message(self) -> None:
         ai = self.tracker.ai()
         ai.track_user_message(
             content=self.request.user_input,
             message_source="agent" if self._agent_source else "user",
+            _manual=False,
             **self.identity,
         )
 
