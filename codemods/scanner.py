@@ -557,11 +557,45 @@ def _import_pattern(modules: Iterable[str]) -> re.Pattern[bytes]:
     )
 
 
-def _dep_matches(dep: str, keys: Iterable[str]) -> bool:
-    for key in keys:
-        if dep == key or dep.startswith(key + "."):
-            return True
+def _imports_exported(data: bytes, module_name: str | None, rel: str, links: dict[str, dict[str, Any]]) -> bool:
+    """Cheap check (CPython ``ast``, imports only) that a file imports a name some project
+    module exports, before paying for a libcst parse."""
+    import ast
+
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # let the real scan report it
+    package = (module_name or "").split(".")
+    if not rel.endswith("__init__.py"):
+        package = package[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                if node.level - 1 > len(package):
+                    continue
+                base = package[: len(package) - (node.level - 1)]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            for alias in node.names:
+                if _dep_matches(f"{module}.{alias.name}", links):
+                    return True
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if _dep_matches(alias.name, links) or any(k.startswith(alias.name + ".") for k in links):
+                    return True
     return False
+
+
+def _dep_matches(dep: str, links: dict[str, dict[str, Any]]) -> bool:
+    """Does the imported name ``dep`` (``pkg.mod.name`` or a module ``pkg.mod``) bring in
+    something a project module exports? Only those importers are re-scanned."""
+    if dep in links:
+        return True
+    module, _, name = dep.rpartition(".")
+    exports = links.get(module)
+    return bool(exports) and name in exports
 
 
 def scan_paths(
@@ -656,7 +690,7 @@ def scan_paths(
         rescan = [
             (c[0], c[1], c[2], frozen, links)
             for c in candidates
-            if any(_dep_matches(d, keys) for d in results[c[1]].deps)
+            if any(_dep_matches(d, links) for d in results[c[1]].deps)
         ]
         if _round == 0 and others:
             pattern = _import_pattern(keys)
@@ -666,7 +700,7 @@ def scan_paths(
                     data = p.read_bytes()
                 except OSError:
                     continue
-                if pattern.search(data):
+                if pattern.search(data) and _imports_exported(data, module_name_for(rel), rel, links):
                     newly.append((str(p), rel, module_name_for(rel), frozen, links))
             if newly:
                 probe = {r.path: r for r in _run(newly, workers, None, 0, len(newly))}
