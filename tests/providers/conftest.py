@@ -1,8 +1,11 @@
-"""Fixtures for the OpenAI wrapper tests: the real ``openai`` SDK on an in-process stub."""
+"""Fixtures for the OpenAI wrapper tests: the real ``openai`` SDK on an in-process stub.
+
+``openai`` is imported inside the helpers, not at module level, so the other providers' test
+modules in this folder run in an environment without it (tests/compat runs them on older majors).
+"""
 
 from __future__ import annotations
 
-import openai
 import pytest
 
 from tests.support.openai_stub import OpenAIStub
@@ -12,6 +15,8 @@ BASE_URL = "http://openai.stub/v1"
 
 def httpx_for_openai():
     """openai 3.x sends through ``httpx2``; the 1.x/2.x majors through ``httpx``."""
+    import openai
+
     if int(openai.__version__.split(".")[0]) >= 3:
         import httpx2
 
@@ -35,6 +40,8 @@ def mock_ai():
 
 def make_openai(cls, stub, *, async_=False, **kwargs):
     """An OpenAI-family client (vendor or ours) whose HTTP goes to ``stub``."""
+    import openai
+
     httpx = httpx_for_openai()
     if async_:
         http_client = httpx.AsyncClient(transport=stub.async_transport(httpx))

@@ -8,8 +8,8 @@ import json
 import anthropic
 import pytest
 
-# anthropic 2.x runs on httpx2; the previous major (0.x) on httpx
-httpx2 = pytest.importorskip("httpx2" if int(anthropic.__version__.split(".")[0]) >= 2 else "httpx")
+# anthropic 1.x and 2.x run on httpx2; the 0.x releases on httpx
+httpx2 = pytest.importorskip("httpx2" if int(anthropic.__version__.split(".")[0]) >= 1 else "httpx")
 
 from amplitude_ai.providers.anthropic import Anthropic, AsyncAnthropic
 from tests.support.provider_stubs_http import (
