@@ -323,6 +323,8 @@ def harden_client(amplitude: Any) -> None:
 #: events waiting for the dispatcher thread, per AmplitudeAI; beyond it new events are dropped
 QUEUE_SIZE = int(os.environ.get("AMPLITUDE_AI_QUEUE_SIZE", "10000") or 10000)
 _DROP_WARN_INTERVAL = 60.0
+#: seconds the dispatcher waits after a wake-up before handing over what has queued up
+DISPATCH_LINGER = 0.01
 
 _dispatchers: "weakref.WeakSet[Dispatcher]" = weakref.WeakSet()
 
@@ -332,7 +334,10 @@ class Dispatcher:
 
     amplitude-analytics' ``track()`` costs far more than building our event (it deep-copies the
     event, runs its plugin timeline and takes its storage lock), so the caller only appends the
-    event to a bounded deque and wakes the thread when it sleeps. Order is kept (one consumer).
+    event to a bounded deque and wakes the thread when it sleeps; the thread then waits
+    ``DISPATCH_LINGER`` and hands over the whole batch. Order is kept (one consumer). The
+    hand-off still needs the GIL: it overlaps the caller's network waits (a real LLM call), not
+    CPU-bound work of the caller.
 
     * ``drain()`` tracks everything queued, in the calling thread; ``flush()``, ``shutdown()``,
       the serverless flush at session exit and the interpreter-exit hook call it first.
@@ -408,6 +413,9 @@ class Dispatcher:
         wake = self._wake
         while True:
             wake.wait()
+            # Batch: events arriving in the next few ms need no wake-up of their own, and the
+            # hand-off then runs once per batch instead of interleaving with each caller.
+            time.sleep(DISPATCH_LINGER)
             wake.clear()
             try:
                 self.drain()

@@ -144,6 +144,7 @@ _IPV6 = re.compile(
     + r")(?:%[0-9A-Za-z_.]{1,15})?"
 )
 _IPV4_FULL = re.compile(_V4 + r"\Z")
+_IPV4_FULL_match = _IPV4_FULL.match
 _EMAIL_LOCAL_REVERSED = re.compile(r"[\w.%+'-]{1,64}")
 
 
@@ -185,13 +186,18 @@ def _is_ipv6(candidate: str) -> bool:
 def _numeric_sub(match: re.Match[str]) -> str:
     """The placeholder for a numeric candidate, or the candidate itself when it is not PII."""
     kind = match.lastgroup
-    text = match.group(0)
-    if kind == "card" or kind == "cs" or kind == "as":
-        return CREDIT_CARD_PLACEHOLDER if _is_card(text) else text
     if kind == "ssn" or kind == "ss":
         return SSN_PLACEHOLDER
+    text = match.group()
+    if kind == "card" or kind == "cs" or kind == "as":
+        digits = text.translate(_DROP_SEPARATORS)
+        if 13 <= len(digits) <= 19 and (digits[0] in "456" or _card_prefix_ok(digits)):
+            both = digits[-1::-2] + digits[-2::-2].translate(_LUHN_DOUBLE)
+            if (sum(both.encode()) - 48 * len(digits)) % 10 == 0:  # Luhn, as in _luhn_ok
+                return CREDIT_CARD_PLACEHOLDER
+        return text
     if kind == "ipv4":
-        return IP_PLACEHOLDER if _IPV4_FULL.match(text) else text
+        return IP_PLACEHOLDER if _IPV4_FULL_match(text) else text
     if kind == "us":
         if text.isdigit():  # a bare run of digits: be strict
             national = text
