@@ -99,7 +99,8 @@ class CallSite:
     ``ChatCompletion.create``). ``via`` says how the client was reached: ``direct``,
     ``module`` (``openai.chat.completions.create``), ``attribute`` (``self.client``),
     ``factory``, ``resource`` (a stored ``client.chat.completions``), ``reference``,
-    ``import`` (a client imported from another project module).
+    ``import`` (a client imported from another project module), ``inferred`` (unknown receiver,
+    see ``resolution``).
     ``client_line`` / ``client_path``: the construction feeding this site when known.
     """
 
@@ -124,6 +125,9 @@ class CallSite:
     client_path: str | None = None
     client_line: int | None = None
     client_column: int | None = None
+    # "resolved": the receiver was followed to a client; "inferred": an unknown receiver
+    # matched by its distinctive endpoint path and the file's SDK evidence (see infer.py)
+    resolution: str = "resolved"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

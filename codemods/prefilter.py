@@ -24,15 +24,20 @@ MAX_BYTES = 2_000_000  # larger .py files are generated data, not application co
 # amplitude_ai: every chain the resolver can follow starts at such an import, so a file
 # without one cannot hold a finding (clients imported from other project modules are found
 # by the second pass, through ``extra``).
-_MODULES = rb"(?:openai|anthropic|mistralai|amplitude_ai|google|boto3|aioboto3|mypy_boto3_bedrock_runtime|types_aiobotocore_bedrock_runtime)"
+_MODULES = rb"(?:openai|anthropic|mistralai|amplitude_ai|google|boto3|aioboto3|botocore|aiobotocore|mypy_boto3_bedrock_runtime|types_aiobotocore_bedrock_runtime)"
 _PROVIDER_RE = re.compile(
     rb"^[ \t]*(?:from[ \t]+" + _MODULES + rb"\b|import[ \t]+[^\n#]*?\b" + _MODULES + rb"\b)",
     re.MULTILINE,
 )
 _GOOGLE_RE = re.compile(rb"\bgen(?:ai|erativeai)\b")
-_BOTO_RE = re.compile(rb"\b(?:aio)?boto3\b|_bedrock_runtime\b")
+_BOTO_RE = re.compile(rb"\b(?:aio)?boto(?:3|core)\b|_bedrock_runtime\b")
 _OTHERS_RE = re.compile(rb"\b(?:openai|anthropic|mistralai|amplitude_ai)\b")
 _BEDROCK_RE = re.compile(rb"bedrock", re.IGNORECASE)
+# no provider import, but evidence the inferred tier (infer.py) accepts: a bedrock-runtime
+# client made elsewhere, or an SDK loaded with importlib
+_RUNTIME_NAME_RE = re.compile(rb"bedrock-runtime|BedrockRuntimeClient")
+_IMPORTLIB_RE = re.compile(rb"import_module\b")
+_QUOTED_SDK_RE = re.compile(rb"[\"'](?:openai|anthropic|mistralai(?:\.client)?|google\.genai|google\.generativeai)[\"']")
 
 
 def names_provider(data: bytes, extra: Iterable[str] = ()) -> bool:
@@ -44,6 +49,10 @@ def names_provider(data: bytes, extra: Iterable[str] = ()) -> bool:
             return True
         if _BOTO_RE.search(data) and _BEDROCK_RE.search(data):
             return True
+    if _RUNTIME_NAME_RE.search(data):
+        return True
+    if _IMPORTLIB_RE.search(data) and _QUOTED_SDK_RE.search(data):
+        return True
     for name in extra:
         if name.encode() in data:
             return True

@@ -305,7 +305,9 @@ class _Collector(cst.CSTVisitor):
                 s.params[p.name.value] = None
         if parent.kind == "class":
             s.cls = parent
-            parent.methods[node.name.value] = s
+            accessor = any((dotted(d) or "").endswith((".setter", ".deleter")) for d in s.decorators)
+            if not (accessor and node.name.value in parent.methods):  # keep the property getter
+                parent.methods[node.name.value] = s
             is_static = any(dotted(d) == "staticmethod" for d in s.decorators)
             if ordered and not is_static:
                 s.self_name = ordered[0].name.value
@@ -447,6 +449,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.a.order["Attribute"].append(node)
+        self.a.attr_bases.add(id(node.value))
         if node.attr.value in P.ENDPOINT_LAST_NAMES:
             self.a.refs.append(CallInfo(node, self.scope, tuple(self.withs), tuple(self.funcs)))  # type: ignore[arg-type]
 
@@ -483,6 +486,7 @@ class Analyzer:
         self.assign_values: set[int] = set()
         self.assign_targets: set[int] = set()
         self.call_funcs: set[int] = set()
+        self.attr_bases: set[int] = set()
         self.awaited: set[int] = set()
         self.async_ctx: set[int] = set()
         self.deps: set[str] = set()
@@ -790,6 +794,12 @@ class Analyzer:
                 return None
             if path in P.MODULE_ENDPOINTS:
                 return None
+            if path in ("typing.cast", "typing_extensions.cast") and len(node.args) >= 2:
+                # cast(T, x): a T when T is a client type we know, else whatever x is
+                typed = self.instance_of(node.args[0].value, scope)
+                return typed if isinstance(typed, Client) else self.evaluate(node.args[1].value, scope)
+            if path in DECLARATIONS:
+                return None  # `client: Any = Field(default=None)`: a declaration, not the value
             if f.project and node.args and node.args[0].keyword is None and not node.args[0].star:
                 # a project helper handed a client (`with_max_retries(self.client, s).chat...`):
                 # assume it returns that client (same-file helpers are followed instead)
@@ -875,6 +885,13 @@ class Analyzer:
             elif isinstance(value, Ext) and _interesting_ext(value.path):
                 out[name] = Ext(value.path, False, value.origin)
         return out
+
+
+# field declarations whose call result is not the attribute's value
+DECLARATIONS = {
+    "pydantic.Field", "pydantic.fields.Field", "pydantic.PrivateAttr", "pydantic.fields.PrivateAttr",
+    "dataclasses.field", "attr.ib", "attr.attrib", "attrs.field", "attr.field",
+}
 
 
 def _stored(res: Res) -> str:

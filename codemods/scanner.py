@@ -35,6 +35,7 @@ import libcst as cst
 from . import providers as P
 from .findings import AppSite, CallSite, FileReport, Handler, ImportSite, ProjectReport, SessionSite
 from .frameworks import detect, user_id_source
+from .infer import Chain, declared_as_project_type, endpoint_chain, evidence, opaque, pick
 from .positions import ast_ranges, provider_ranges
 from .prefilter import decode, names_provider, skip_reason
 from .resolve import Analyzer, Ext, FuncV, Res, Scope, Str, dotted, root_name
@@ -193,15 +194,22 @@ def analyze(
     site_funcs: list[tuple[CallSite, tuple]] = []
     agents: list[str] = []
 
-    def add_site(node: cst.CSTNode, info: Any, provider: str, api: str, res: Res | None, reference: bool) -> None:
+    def add_site(
+        node: cst.CSTNode, info: Any, provider: str, api: str, res: Res | None, reference: bool,
+        chain: Chain | None = None,
+    ) -> None:
         call = node if isinstance(node, cst.Call) else None
         client = res.client if res is not None else None
         last = api.rsplit(".", 1)[-1]
         streaming = bool(
-            last in P.STREAM_APIS or (res is not None and res.streaming) or (call is not None and _stream_kwarg(call))
+            last in P.STREAM_APIS
+            or (res is not None and res.streaming)
+            or (chain is not None and chain.streaming)
+            or (call is not None and _stream_kwarg(call))
         )
         is_async = bool(
             (res is not None and res.is_async)
+            or (chain is not None and chain.aio)
             or last.endswith("_async")
             or last == "acreate"
             or id(node) in a.awaited
@@ -223,10 +231,11 @@ def analyze(
             instrumented=wrapped,
             in_session=in_session,
             client_class=(client.qualname.rsplit(".", 1)[-1] if client is not None else None),
-            via="reference" if reference else (res.via if res is not None else "module"),
+            via="reference" if reference else (res.via if res is not None else ("inferred" if chain else "module")),
             reference=reference,
-            raw_response=bool(res is not None and res.raw),
+            raw_response=bool((res is not None and res.raw) or (chain is not None and chain.raw)),
             function=info.funcs[-1].qualname if info.funcs else None,
+            resolution="inferred" if chain is not None else "resolved",
         )
         if client is not None and client.site is not None:
             site.client_path = client.site.path
@@ -236,11 +245,38 @@ def analyze(
         positioned.append((site, node, None))
         site_funcs.append((site, info.funcs))
 
+    kinds: list[set[str] | None] = []  # the file's SDK evidence, computed on first need
+
+    def infer(node: cst.BaseExpression, info: Any, reference: bool, at: cst.CSTNode) -> None:
+        chain = endpoint_chain(node)
+        if chain is None:
+            return
+        base = chain.base
+        if isinstance(base, cst.Name) and base.value == info.scope.self_name:
+            return  # the method's own instance: a project class, not an SDK client
+        if not opaque(a, a.evaluate(base, info.scope)) or declared_as_project_type(a, base, info.scope):
+            return  # known to be something else (or already resolved)
+        if not kinds:
+            kinds.append(evidence(a.imports, source if source is not None else module.code))
+        if kinds[0] is None:
+            return
+        picked = pick(chain.path, kinds[0])
+        if picked is None:
+            return
+        provider, kind = picked
+        api = ".".join(chain.path)
+        if kind == P.GENERATIVEAI:
+            api = f"GenerativeModel.{api}"
+        add_site(at, info, provider, api, None, reference, chain)
+
     for info in a.calls:
         call = info.node
         a.evaluate(call, info.scope)
         f = a.evaluate(call.func, info.scope)
-        if isinstance(f, Res):
+        if opaque(a, f):
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in P.ENDPOINT_LAST_NAMES:
+                infer(call.func, info, False, call)
+        elif isinstance(f, Res):
             if f.via == "stored_method":
                 continue  # reported where the method reference was taken
             if f.path in P.ENDPOINTS.get(f.client.kind, ()):
@@ -273,6 +309,8 @@ def analyze(
             if v.client.kind == P.GENERATIVEAI:
                 api = f"GenerativeModel.{api}"
             add_site(node, info, v.client.provider, api, v, True)
+        elif opaque(a, v) and id(node) not in a.attr_bases:
+            infer(node, info, True, node)
 
     for call_node, client_site, _scope in a.clients:
         if client_site.provider in a.patches and not client_site.instrumented:
@@ -588,6 +626,16 @@ def _imports_exported(data: bytes, module_name: str | None, rel: str, links: dic
     return False
 
 
+class _Everything(dict):
+    """An export table holding every name (modules with call sites, for the importer probe)."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+
 def _dep_matches(dep: str, links: dict[str, dict[str, Any]]) -> bool:
     """Does the imported name ``dep`` (``pkg.mod.name`` or a module ``pkg.mod``) bring in
     something a project module exports? Only those importers are re-scanned."""
@@ -678,13 +726,17 @@ def scan_paths(
     # link the project: modules exporting clients / factories / runtime names
     for _round in range(2):
         links = {}
+        reaching: dict[str, Any] = {}  # modules with call sites: any importer may hold a handler reaching them
         for cand in candidates:
             r = results.get(cand[1])
-            if r is not None and r.exports and cand[2]:
-                links[cand[2]] = r.exports
-                if cand[2].startswith("src."):
-                    links[cand[2][4:]] = r.exports
-        if not links:
+            if r is not None and cand[2] and (r.exports or r.call_sites):
+                names = [cand[2], cand[2][4:]] if cand[2].startswith("src.") else [cand[2]]
+                for name in names:
+                    if r.exports:
+                        links[name] = r.exports
+                    if r.call_sites:
+                        reaching[name] = _Everything()
+        if not links and not reaching:
             break
         keys = list(links)
         rescan = [
@@ -693,14 +745,15 @@ def scan_paths(
             if any(_dep_matches(d, links) for d in results[c[1]].deps)
         ]
         if _round == 0 and others:
-            pattern = _import_pattern(keys)
+            probe_links = {**links, **reaching}
+            pattern = _import_pattern(probe_links)
             newly = []
             for p, rel in others:
                 try:
                     data = p.read_bytes()
                 except OSError:
                     continue
-                if pattern.search(data) and _imports_exported(data, module_name_for(rel), rel, links):
+                if pattern.search(data) and _imports_exported(data, module_name_for(rel), rel, probe_links):
                     newly.append((str(p), rel, module_name_for(rel), frozen, links))
             if newly:
                 probe = {r.path: r for r in _run(newly, workers, None, 0, len(newly))}
