@@ -444,6 +444,35 @@ class Dispatcher:
             lock.release()
 
 
+def _drain_before(amplitude: Any, dispatcher: Dispatcher) -> None:
+    """Make ``amplitude.flush()`` / ``amplitude.shutdown()`` on this client instance drain our queue first.
+
+    Code that tracks through us and then flushes or shuts down its own Amplitude client directly
+    (not through ``AmplitudeAI.flush()``) must still find every event in the SDK's buffer, as it
+    did when the hand-off was synchronous. Only this instance's two methods are wrapped (like
+    :func:`harden_client`); several AmplitudeAI instances on one client chain their wrappers.
+    """
+    ref = weakref.ref(dispatcher)
+    for name in ("flush", "shutdown"):
+        original = getattr(amplitude, name, None)
+        if not callable(original):
+            continue
+
+        def drained(*args: Any, _original: Callable = original, **kwargs: Any) -> Any:
+            queued = ref()
+            if queued is not None and queued._queue:
+                try:
+                    queued.drain(EXIT_FLUSH_TIMEOUT)
+                except Exception:
+                    pass
+            return _original(*args, **kwargs)
+
+        try:
+            setattr(amplitude, name, drained)
+        except Exception:  # an object that refuses attributes: AmplitudeAI.flush() still drains
+            pass
+
+
 def _exit_drain_ref(ref: "weakref.ref[Dispatcher]") -> Callable[[], None]:
     def drain_at_exit() -> None:
         dispatcher = ref()
@@ -536,7 +565,9 @@ class Delivery:
     def _make_dispatcher(self) -> Dispatcher:
         with _sdk_lock:
             if self._dispatcher is None:
-                self._dispatcher = Dispatcher(self._send)
+                dispatcher = Dispatcher(self._send)
+                _drain_before(self.amplitude, dispatcher)
+                self._dispatcher = dispatcher
             return self._dispatcher
 
     def _send(self, ev: AgentEvent) -> None:

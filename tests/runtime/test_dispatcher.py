@@ -221,3 +221,15 @@ def test_a_forked_child_starts_its_own_dispatcher(ingest):
     events = ingest.wait_for_events(2, timeout=10)
     texts = [e["event_properties"]["$llm_message"]["text"] for e in events]
     assert texts.count("parent before fork") == 1 and texts.count("parent after fork") == 1
+
+
+def test_flushing_or_shutting_down_the_amplitude_client_directly_drains_the_queue(ingest):
+    """Code that calls its own client's flush()/shutdown() right after tracking loses nothing."""
+    amp = _client(ingest)
+    ai = AmplitudeAI(amplitude=amp)
+    first = [ai.track_user_message("user-1", f"a{i}", "s1") for i in range(20)]
+    amp.flush()
+    assert {e["insert_id"] for e in ingest.wait_for_events(20)} == set(first)
+    second = [ai.track_user_message("user-1", f"b{i}", "s1") for i in range(20)]
+    amp.shutdown()
+    assert {e["insert_id"] for e in ingest.wait_for_events(40)} == set(first) | set(second)
