@@ -506,37 +506,46 @@ class CallRecord:
                 **identity,
             )
             return
-        fields = _drop_none(
-            {
-                "input_tokens": result.input_tokens,
-                "output_tokens": result.output_tokens,
-                "total_tokens": result.total_tokens
-                if result.total_tokens is not None
-                else _sum_tokens(result.input_tokens, result.output_tokens),
-                "reasoning_tokens": result.reasoning_tokens,
-                "cache_read_tokens": result.cache_read_tokens,
-                "cache_creation_tokens": result.cache_creation_tokens,
-                "finish_reason": result.finish_reason,
-                "tool_calls": result.tool_calls or None,
-                "reasoning_content": result.reasoning_content or None,
-                "system_prompt": req.system_prompt,
-                "tool_definitions": req.tool_definitions or None,
-                "temperature": req.temperature,
-                "top_p": req.top_p,
-                "max_output_tokens": req.max_output_tokens,
-                "ttfb_ms": self.ttfb_ms if req.is_streaming else None,
-            }
-        )
-        ai.track_ai_message(
-            content=result.output_text or "",
-            model=model,
-            provider=self.tracker.provider,
-            latency_ms=latency_ms,
-            is_streaming=req.is_streaming,
-            **fields,
-            **error_fields,
-            **self.identity,
-        )
+        # one kwargs dict, filled with what is present (the None checks are cheaper than a
+        # full dict plus a filtering pass plus three ** merges)
+        kw: dict[str, Any] = {
+            "content": result.output_text or "",
+            "model": model,
+            "provider": self.tracker.provider,
+            "latency_ms": latency_ms,
+            "is_streaming": req.is_streaming,
+        }
+        total = result.total_tokens
+        if total is None:
+            total = _sum_tokens(result.input_tokens, result.output_tokens)
+        for key, value in (
+            ("input_tokens", result.input_tokens),
+            ("output_tokens", result.output_tokens),
+            ("total_tokens", total),
+            ("reasoning_tokens", result.reasoning_tokens),
+            ("cache_read_tokens", result.cache_read_tokens),
+            ("cache_creation_tokens", result.cache_creation_tokens),
+            ("finish_reason", result.finish_reason),
+            ("system_prompt", req.system_prompt),
+            ("temperature", req.temperature),
+            ("top_p", req.top_p),
+            ("max_output_tokens", req.max_output_tokens),
+        ):
+            if value is not None:
+                kw[key] = value
+        if result.tool_calls:
+            kw["tool_calls"] = result.tool_calls
+        if result.reasoning_content:
+            kw["reasoning_content"] = result.reasoning_content
+        if req.tool_definitions:
+            kw["tool_definitions"] = req.tool_definitions
+        if req.is_streaming and self.ttfb_ms is not None:
+            kw["ttfb_ms"] = self.ttfb_ms
+        if error_fields:
+            kw.update(error_fields)
+        if self.identity:
+            kw.update(self.identity)
+        ai.track_ai_message(**kw)
 
 
 def _sum_tokens(a: int | None, b: int | None) -> int | None:
