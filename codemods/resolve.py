@@ -735,19 +735,23 @@ class Analyzer:
                 value = typed
         return value
 
-    def class_attr(self, cls: Scope, attr: str, _depth: int = 0) -> Any:
+    def class_attr(self, cls: Scope, attr: str, _depth: int = 0, origin: Scope | None = None) -> Any:
         method = cls.methods.get(attr)
         if method is not None:
             if any(dotted(d) in ("property", "functools.cached_property", "cached_property") for d in method.decorators):
                 return self.returns_of(method)
             return FuncV(method)
         bindings = [*cls.bindings.get(attr, ()), *cls.attrs.get(attr, ())]
-        value = merge([self.eval_binding(b) for b in bindings])
+        if origin is not None and origin is not cls:
+            # an attribute a base class sets from `self.make()`: the subclass may override `make`
+            value = merge([self._virtual(b[1], b[2], origin) if b[0] == "expr" else self.eval_binding(b) for b in bindings])
+        else:
+            value = merge([self.eval_binding(b) for b in bindings])
         if value is None and _depth < 5:
             for base in cls.bases:
                 bv = self.evaluate(base, cls.parent or self.module_scope)
                 if isinstance(bv, ClassV) and bv.scope is not cls:
-                    value = self.class_attr(bv.scope, attr, _depth + 1)
+                    value = self.class_attr(bv.scope, attr, _depth + 1, origin or cls)
                     if value is not None:
                         break
         if value is None and _depth == 0:
@@ -758,6 +762,40 @@ class Analyzer:
                     if value is not None:
                         break
         return value
+
+    def find_method(self, cls: Scope, name: str, _depth: int = 0) -> Scope | None:
+        """``name`` looked up on ``cls`` and its bases (in this file), first definition wins."""
+        method = cls.methods.get(name)
+        if method is not None or _depth > 5:
+            return method
+        for base in cls.bases:
+            bv = self.evaluate(base, cls.parent or self.module_scope)
+            if isinstance(bv, ClassV) and bv.scope is not cls:
+                found = self.find_method(bv.scope, name, _depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def _virtual(self, expr: cst.BaseExpression, scope: Scope, origin: Scope) -> Any:
+        """Evaluate a base class's ``self.x = <expr>`` for an instance of ``origin``: calls
+        ``self.m()`` dispatch to ``origin``'s override (``client or self.create_client()``)."""
+        if isinstance(expr, cst.BooleanOperation):
+            return merge([self._virtual(expr.left, scope, origin), self._virtual(expr.right, scope, origin)])
+        if isinstance(expr, cst.IfExp):
+            return merge([self._virtual(expr.body, scope, origin), self._virtual(expr.orelse, scope, origin)])
+        if (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and isinstance(expr.func.value, cst.Name)
+            and scope.self_name == expr.func.value.value
+        ):
+            method = self.find_method(origin, expr.func.attr.value)
+            if method is not None and method.cls is not scope.cls:
+                value = self.returns_of(method)
+                if isinstance(value, Client) and value.via in ("direct", "attribute"):
+                    value = replace(value, via="factory")
+                return value
+        return self.evaluate(expr, scope)
 
     def call_of(self, node: cst.Call, scope: Scope) -> Any:
         f = self.evaluate(node.func, scope)

@@ -65,3 +65,12 @@ def test_importer_of_module_with_sites_is_scanned_for_handlers(tmp_path: Path) -
     report = scan_paths([tmp_path])
     assert [(a.path, a.name) for a in report.apps] == [("svc/app.py", "app")]
     assert [h.name for h in report.handlers] == ["ask"]
+
+
+def test_overridden_factory_resolves_through_the_subclass() -> None:
+    report = scan_source((FIXTURES / "overridden_factory.py").read_text(), "overridden_factory.py")
+    assert {(s.api, s.resolution) for s in report.call_sites} == {
+        ("chat.completions.create", "resolved"),
+        ("converse", "resolved"),
+    }
+    assert all(s.client_line for s in report.call_sites)
