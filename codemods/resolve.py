@@ -938,6 +938,16 @@ def _stored(res: Res) -> str:
     return "stored_method" if res.path in P.ENDPOINTS.get(res.client.kind, ()) else "resource"
 
 
+_FACTORY_PREFIXES = tuple({f.split("()")[0] for f in P.BEDROCK_FACTORIES})
+_SDK_MODULES = {*P.PROVIDER_MODULES, "google.genai", "google.generativeai"}
+
+
 def _interesting_ext(path: str) -> bool:
-    top = path.split(".")[0]
-    return top == P.RUNTIME_MODULE or top in P.PROVIDER_MODULES or path.startswith(("google.genai", "google.generativeai"))
+    """Re-exported names worth linking into importers: runtime names, SDK modules, client
+    classes, module-level endpoints, boto3 client factories — not SDK types such as
+    ``openai.types.ChatCompletion`` (importers of those need no second parse)."""
+    if path.split(".")[0] == P.RUNTIME_MODULE or path in _SDK_MODULES:
+        return True
+    if path in P.CLIENT_CLASSES or path in P.MODULE_ENDPOINTS:
+        return True
+    return path.startswith(_FACTORY_PREFIXES)

@@ -626,6 +626,13 @@ def _imports_exported(data: bytes, module_name: str | None, rel: str, links: dic
     return False
 
 
+# a file that may define handlers (frameworks.py): worth parsing when it imports a module with call sites
+_HANDLER_HINT_RE = re.compile(
+    rb"^[ \t]*(?:from|import)[ \t]+(?:fastapi|starlette|flask|django|rest_framework|click|typer)\b|\bcontext\b",
+    re.MULTILINE,
+)
+
+
 class _Everything(dict):
     """An export table holding every name (modules with call sites, for the importer probe)."""
 
@@ -753,7 +760,10 @@ def scan_paths(
                     data = p.read_bytes()
                 except OSError:
                     continue
-                if pattern.search(data) and _imports_exported(data, module_name_for(rel), rel, probe_links):
+                if not pattern.search(data):
+                    continue
+                probe = probe_links if _HANDLER_HINT_RE.search(data) else links
+                if probe and _imports_exported(data, module_name_for(rel), rel, probe):
                     newly.append((str(p), rel, module_name_for(rel), frozen, links))
             if newly:
                 probe = {r.path: r for r in _run(newly, workers, None, 0, len(newly))}
