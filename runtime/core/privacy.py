@@ -111,8 +111,12 @@ _NUMERIC = re.compile(
     r")(?![0-9A-Za-z_]|[.-][0-9]))"
     # SSN: 3-2-4 with dashes or single spaces
     r"|(?P<ssn>(?<=[0-9])(?<![.\-][0-9])[0-9]{2}(?P<ss>[- ])[0-9]{2}(?P=ss)[0-9]{4}(?![0-9A-Za-z_]|[.-][0-9]))"
-    # IPv4 (octet values checked in code)
-    r"|(?P<ipv4>(?<=[0-9])(?<![.:][0-9])[0-9]{0,2}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![0-9A-Za-z_:]|\.[0-9]))"
+    # IPv4 with octets 0-255 (the first octet's leading digit is the one matched before the
+    # group); the same shape with other values is matched as ``ipv4x`` and left as it is
+    r"|(?P<ipv4>(?<=[0-9])(?<![.:][0-9])"
+    r"(?:(?<=1)[0-9]{2}|(?<=2)(?:[0-4][0-9]|5[0-5])|(?<=[1-9])[0-9])?"
+    r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_:]|\.[0-9]))"
+    r"|(?P<ipv4x>(?<=[0-9])(?<![.:][0-9])[0-9]{0,2}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![0-9A-Za-z_:]|\.[0-9]))"
     # US phone: optional +1 / 1, area code in parentheses or not, separators . - or space
     r"|(?P<us>(?:"
     r"(?<=\+)(?<!\+\+)1[ .-]?(?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-]?)"
@@ -149,7 +153,9 @@ _EMAIL_LOCAL_REVERSED = re.compile(r"[\w.%+'-]{1,64}")
 
 
 _LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")  # digit -> digit sum of its double
+_LUHN_DOUBLE_BYTES = bytes.maketrans(b"0123456789", b"0246813579")
 _DROP_SEPARATORS = str.maketrans("", "", " .-()+")
+_NUMERIC_ACCEPTED = {"ssn": SSN_PLACEHOLDER, "ss": SSN_PLACEHOLDER, "ipv4": IP_PLACEHOLDER}
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -186,18 +192,19 @@ def _is_ipv6(candidate: str) -> bool:
 def _numeric_sub(match: re.Match[str]) -> str:
     """The placeholder for a numeric candidate, or the candidate itself when it is not PII."""
     kind = match.lastgroup
-    if kind == "ssn" or kind == "ss":
-        return SSN_PLACEHOLDER
+    placeholder = _NUMERIC_ACCEPTED.get(kind)  # type: ignore[arg-type]
+    if placeholder is not None:  # SSN, valid IPv4: nothing left to check
+        return placeholder
     text = match.group()
     if kind == "card" or kind == "cs" or kind == "as":
-        digits = text.translate(_DROP_SEPARATORS)
-        if 13 <= len(digits) <= 19 and (digits[0] in "456" or _card_prefix_ok(digits)):
-            both = digits[-1::-2] + digits[-2::-2].translate(_LUHN_DOUBLE)
-            if (sum(both.encode()) - 48 * len(digits)) % 10 == 0:  # Luhn, as in _luhn_ok
+        digits = text.encode().translate(None, b" -")  # card candidates hold digits, ' ' or '-'
+        if 13 <= len(digits) <= 19 and (digits[0] in b"456" or _card_prefix_ok(digits.decode())):
+            # Luhn, as in _luhn_ok, on bytes (translate and sum run in C)
+            if (sum(digits[-1::-2]) + sum(digits[-2::-2].translate(_LUHN_DOUBLE_BYTES)) - 48 * len(digits)) % 10 == 0:
                 return CREDIT_CARD_PLACEHOLDER
         return text
-    if kind == "ipv4":
-        return IP_PLACEHOLDER if _IPV4_FULL_match(text) else text
+    if kind == "ipv4x":  # the shape of an IPv4 address with an octet above 255 or a leading 0
+        return text
     if kind == "us":
         if text.isdigit():  # a bare run of digits: be strict
             national = text
