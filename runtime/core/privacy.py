@@ -89,9 +89,14 @@ def content_allowed(mode: Any) -> bool:
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 
 # e-mail: local part found by scanning left from '@', domain matched right of it
-_EMAIL_DOMAIN = re.compile(
+_EMAIL_DOMAIN_SOURCE = (
     r"[^\W_](?:[\w-]{0,61}[^\W_])?(?:\.[^\W_](?:[\w-]{0,61}[^\W_])?)*\.[^\W\d_]{2,24}(?![\w-]|\.[^\W_])"
 )
+_EMAIL_DOMAIN = re.compile(_EMAIL_DOMAIN_SOURCE)
+# '@' and a domain: found in one C-level search (a literal first character is searched fast).
+# The ASCII twins give the same matches on ASCII text, with cheaper character-class checks.
+_AT_DOMAIN = re.compile("@" + _EMAIL_DOMAIN_SOURCE)
+_AT_DOMAIN_ASCII = re.compile("@" + _EMAIL_DOMAIN_SOURCE, re.ASCII)
 
 # The numeric detectors as one pattern whose first item is a character class, so the regex
 # engine skips in C to the next digit, '+' or '('; the boundary and kind checks that would
@@ -150,6 +155,7 @@ _IPV6 = re.compile(
 _IPV4_FULL = re.compile(_V4 + r"\Z")
 _IPV4_FULL_match = _IPV4_FULL.match
 _EMAIL_LOCAL_REVERSED = re.compile(r"[\w.%+'-]{1,64}")
+_EMAIL_LOCAL_REVERSED_ASCII = re.compile(r"[\w.%+'-]{1,64}", re.ASCII)
 
 
 _LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")  # digit -> digit sum of its double
@@ -222,20 +228,21 @@ def _numeric_sub(match: re.Match[str]) -> str:
 def _redact_emails(text: str) -> str:
     out: list[str] = []
     last = 0
-    at = text.find("@")
-    while at != -1:
-        lo = max(last, at - 64)  # the local part, read backwards from '@' (RFC 5321: 64 at most)
-        local = None
+    if text.isascii():
+        candidates, local_part = _AT_DOMAIN_ASCII.finditer(text), _EMAIL_LOCAL_REVERSED_ASCII.match
+    else:
+        candidates, local_part = _AT_DOMAIN.finditer(text), _EMAIL_LOCAL_REVERSED.match
+    # each '@' followed by a domain (a domain holds no '@', so no candidate is skipped), then the
+    # local part read backwards from '@' (RFC 5321: 64 characters at most, not before the last match)
+    for candidate in candidates:
+        at = candidate.start()
+        lo = last if last > at - 64 else at - 64
         if at > lo:
-            local = _EMAIL_LOCAL_REVERSED.match(text[at - 1 : lo - 1 : -1] if lo else text[at - 1 :: -1])
-        domain = _EMAIL_DOMAIN.match(text, at + 1) if local is not None else None
-        if domain is not None:
-            out.append(text[last : at - local.end()])  # type: ignore[union-attr]
-            out.append(EMAIL_PLACEHOLDER)
-            last = domain.end()
-            at = text.find("@", last)
-        else:
-            at = text.find("@", at + 1)
+            local = local_part(text[at - 1 : lo - 1 : -1] if lo else text[at - 1 :: -1])
+            if local is not None:
+                out.append(text[last : at - local.end()])
+                out.append(EMAIL_PLACEHOLDER)
+                last = candidate.end()
     if not out:
         return text
     out.append(text[last:])
