@@ -138,6 +138,10 @@ _NUMERIC = re.compile(
 # IPv6: a token of address characters around a ':' (found by str.find), validated by _IPV6.
 _HEX_OR_COLON = frozenset("0123456789abcdefABCDEF:")
 _V6_TOKEN = re.compile(r"[0-9A-Za-z_:.%]*")  # word characters too, so a token never starts mid-word
+# A ':' that can be the first colon of an address ("::", or a hex digit on both sides; not
+# "Note: ...", "https:", "key:value"), with the rest of its token; found by a fast literal search.
+# Group 1 ends before the token's trailing full stops (end of a sentence).
+_V6_COLON = re.compile(r":(?=:|(?<=[0-9A-Fa-f]:)[0-9A-Fa-f])((?:[0-9A-Za-z_:.%]*[0-9A-Za-z_:%])?)\.*")
 _H = r"[0-9A-Fa-f]{1,4}"
 _V4 = _OCTET + r"(?:\." + _OCTET + r"){3}"
 _IPV6 = re.compile(
@@ -253,19 +257,10 @@ def _redact_ipv6(text: str) -> str:
     out: list[str] = []
     last = 0
     token_chars = _V6_TOKEN
-    colon = text.find(":")
-    while colon != -1:
-        after = text[colon + 1 : colon + 2]
-        if not after or after not in _HEX_OR_COLON or (
-            after != ":" and (colon == 0 or text[colon - 1] not in _HEX_OR_COLON)
-        ):  # "Note: ...", "https:", "key:value": cannot be the first colon of an address
-            colon = text.find(":", colon + 1)
-            continue
+    for candidate in _V6_COLON.finditer(text):
+        colon = candidate.start()
+        token_end = candidate.end(1)
         start = colon - token_chars.match(text[max(last, colon - 64) : colon][::-1]).end()  # type: ignore[union-attr]
-        end = token_chars.match(text, colon + 1).end()  # type: ignore[union-attr]
-        token_end = end
-        while token_end > colon + 1 and text[token_end - 1] == ".":  # sentence full stop
-            token_end -= 1
         token = text[start:token_end]
         if _IPV6.fullmatch(token) is None:
             # "ip6:2001:db8::1": try again without a leading non-hex word and its colon
@@ -278,7 +273,6 @@ def _redact_ipv6(text: str) -> str:
             out.append(text[last:start])
             out.append(IP_PLACEHOLDER)
             last = token_end
-        colon = text.find(":", end)
     if not out:
         return text
     out.append(text[last:])
