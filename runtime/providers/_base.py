@@ -344,7 +344,7 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
 class Tracker:
     """Per-client tracking state: where events go, which provider this is, client defaults."""
 
-    __slots__ = ("amplitude", "provider", "defaults", "track_user_messages", "__weakref__")
+    __slots__ = ("amplitude", "provider", "defaults", "track_user_messages", "_ai", "__weakref__")
 
     def __init__(
         self,
@@ -358,9 +358,19 @@ class Tracker:
         self.provider = provider
         self.defaults = defaults
         self.track_user_messages = track_user_messages
+        self._ai: Any = None
 
     def ai(self) -> Any:
-        return _coerce(self.amplitude)
+        # an explicit target resolves to the same AmplitudeAI every time: resolve it once (None
+        # means the process default, which configure() may replace, so that one is looked up)
+        ai = self._ai
+        if ai is not None:
+            return ai
+        amplitude = self.amplitude
+        ai = _coerce(amplitude)
+        if amplitude is not None:
+            self._ai = ai
+        return ai
 
     def with_provider(self, provider: str) -> Tracker:
         return Tracker(
