@@ -147,8 +147,8 @@ _V4 = _OCTET + r"(?:\." + _OCTET + r"){3}"
 _IPV6 = re.compile(
     r"(?:"
     rf"(?:{_H}:){{7}}{_H}"
+    rf"|(?:{_H}:){{1,6}}:{_H}"  # before the "ends with ::" form: the common "2001:db8::1" shape
     rf"|(?:{_H}:){{1,7}}:"
-    rf"|(?:{_H}:){{1,6}}:{_H}"
     + "".join(rf"|(?:{_H}:){{1,{k}}}(?::{_H}){{1,{7 - k}}}" for k in range(5, 0, -1))
     + rf"|::{_H}(?::{_H}){{0,6}}"  # "::1", "::ffff:0:1"; a bare "::" is not an address
     rf"|(?:{_H}:){{6}}{_V4}"
@@ -244,8 +244,7 @@ def _redact_emails(text: str) -> str:
         if at > lo:
             local = local_part(text[at - 1 : lo - 1 : -1] if lo else text[at - 1 :: -1])
             if local is not None:
-                out.append(text[last : at - local.end()])
-                out.append(EMAIL_PLACEHOLDER)
+                out += (text[last : at - local.end()], EMAIL_PLACEHOLDER)
                 last = candidate.end()
     if not out:
         return text
@@ -256,23 +255,22 @@ def _redact_emails(text: str) -> str:
 def _redact_ipv6(text: str) -> str:
     out: list[str] = []
     last = 0
-    token_chars = _V6_TOKEN
+    token_length = _V6_TOKEN.match
+    is_address = _IPV6.fullmatch
     for candidate in _V6_COLON.finditer(text):
         colon = candidate.start()
         token_end = candidate.end(1)
-        start = colon - token_chars.match(text[max(last, colon - 64) : colon][::-1]).end()  # type: ignore[union-attr]
-        token = text[start:token_end]
-        if _IPV6.fullmatch(token) is None:
+        lo = colon - 64
+        start = colon - token_length(text[last if last > lo else lo : colon][::-1]).end()  # type: ignore[union-attr]
+        if is_address(text, start, token_end) is None:
             # "ip6:2001:db8::1": try again without a leading non-hex word and its colon
-            head, sep, rest = token.partition(":")
-            if sep and head and head.strip("0123456789abcdefABCDEF") and _IPV6.fullmatch(rest):
+            head, sep, rest = text[start:token_end].partition(":")
+            if sep and head and head.strip("0123456789abcdefABCDEF") and is_address(rest):
                 start += len(head) + 1
             else:
-                token = ""
-        if token:
-            out.append(text[last:start])
-            out.append(IP_PLACEHOLDER)
-            last = token_end
+                continue
+        out += (text[last:start], IP_PLACEHOLDER)
+        last = token_end
     if not out:
         return text
     out.append(text[last:])
