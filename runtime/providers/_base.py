@@ -396,6 +396,9 @@ class Tracker:
             return None
 
 
+_finish_lock = threading.Lock()
+
+
 class CallRecord:
     """One model call in flight. ``finish`` emits its event exactly once; it never raises."""
 
@@ -407,7 +410,6 @@ class CallRecord:
         "started",
         "ttfb_ms",
         "_done",
-        "_lock",
         "_agent_source",
     )
 
@@ -417,7 +419,6 @@ class CallRecord:
         self.started = time.perf_counter()
         self.ttfb_ms: float | None = None
         self._done = False
-        self._lock = threading.Lock()
         # the caller's context, so a stream finished elsewhere (another task, GC) still
         # reports the session it was started in
         self.context = contextvars.copy_context()
@@ -480,7 +481,7 @@ class CallRecord:
         """Emit the response/embedding event (first call only). Never raises."""
         if self._done:
             return
-        with self._lock:
+        with _finish_lock:  # held for two attribute accesses: one lock for all records is enough
             if self._done:
                 return
             self._done = True
@@ -528,21 +529,28 @@ class CallRecord:
         total = result.total_tokens
         if total is None:
             total = _sum_tokens(result.input_tokens, result.output_tokens)
-        for key, value in (
-            ("input_tokens", result.input_tokens),
-            ("output_tokens", result.output_tokens),
-            ("total_tokens", total),
-            ("reasoning_tokens", result.reasoning_tokens),
-            ("cache_read_tokens", result.cache_read_tokens),
-            ("cache_creation_tokens", result.cache_creation_tokens),
-            ("finish_reason", result.finish_reason),
-            ("system_prompt", req.system_prompt),
-            ("temperature", req.temperature),
-            ("top_p", req.top_p),
-            ("max_output_tokens", req.max_output_tokens),
-        ):
-            if value is not None:
-                kw[key] = value
+        if result.input_tokens is not None:
+            kw["input_tokens"] = result.input_tokens
+        if result.output_tokens is not None:
+            kw["output_tokens"] = result.output_tokens
+        if total is not None:
+            kw["total_tokens"] = total
+        if result.reasoning_tokens is not None:
+            kw["reasoning_tokens"] = result.reasoning_tokens
+        if result.cache_read_tokens is not None:
+            kw["cache_read_tokens"] = result.cache_read_tokens
+        if result.cache_creation_tokens is not None:
+            kw["cache_creation_tokens"] = result.cache_creation_tokens
+        if result.finish_reason is not None:
+            kw["finish_reason"] = result.finish_reason
+        if req.system_prompt is not None:
+            kw["system_prompt"] = req.system_prompt
+        if req.temperature is not None:
+            kw["temperature"] = req.temperature
+        if req.top_p is not None:
+            kw["top_p"] = req.top_p
+        if req.max_output_tokens is not None:
+            kw["max_output_tokens"] = req.max_output_tokens
         if result.tool_calls:
             kw["tool_calls"] = result.tool_calls
         if result.reasoning_content:
