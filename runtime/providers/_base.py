@@ -848,11 +848,11 @@ class AsyncTrackedStream(_ProxyBase):
         finally:
             self._amp_finish()
 
-    async def close(self) -> Any:
+    async def _amp_close(self, first: str, second: str) -> Any:
         try:
-            close = getattr(self._amp_stream, "close", None)
+            close = getattr(self._amp_stream, first, None)
             if close is None:
-                close = getattr(self._amp_stream, "aclose", None)
+                close = getattr(self._amp_stream, second, None)
             if close is None:
                 return None
             out = close()
@@ -862,19 +862,11 @@ class AsyncTrackedStream(_ProxyBase):
         finally:
             self._amp_finish()
 
+    async def close(self) -> Any:
+        return await self._amp_close("close", "aclose")
+
     async def aclose(self) -> Any:
-        try:
-            aclose = getattr(self._amp_stream, "aclose", None)
-            if aclose is None:
-                aclose = getattr(self._amp_stream, "close", None)
-            if aclose is None:
-                return None
-            out = aclose()
-            if hasattr(out, "__await__"):
-                out = await out
-            return out
-        finally:
-            self._amp_finish()
+        return await self._amp_close("aclose", "close")
 
 
 # ---------------------------------------------------------------------------------------------
