@@ -64,6 +64,11 @@ def is_serverless() -> bool:
     return any(env.get(name) for name in _SERVERLESS_ENV)
 
 
+def _opt_count(name: str, value: Any) -> Optional[int]:
+    """``check_count`` for an optional argument: ``None`` stays ``None``."""
+    return None if value is None else check_count(name, value)
+
+
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -186,14 +191,13 @@ class AmplitudeAI:
             session_id = str(session_id)
         r.session_id = session_id
         r.trace_id = None if trace_id is None else str(trace_id)
-        if turn_id is not None:
-            r.turn_id = check_count("turn_id", turn_id)
-            if count_turn and session_id is not None:  # later automatic ids continue past it
-                counter = ctx.turns if (ctx is not None and ctx.session_id == session_id) else self._turn_counter(session_id)
-                counter.observe(r.turn_id)
-        elif count_turn and session_id is not None:
+        r.turn_id = _opt_count("turn_id", turn_id)
+        if count_turn and session_id is not None:
             counter = ctx.turns if (ctx is not None and ctx.session_id == session_id) else self._turn_counter(session_id)
-            r.turn_id = counter.next()
+            if r.turn_id is None:
+                r.turn_id = counter.next()
+            else:  # later automatic ids continue past it
+                counter.observe(r.turn_id)
         r.agent_id = agent_id
         r.parent_agent_id = parent_agent_id
         r.customer_org_id = customer_org_id
@@ -343,20 +347,13 @@ class AmplitudeAI:
                 if cache_creation_tokens is None:
                     cache_creation_tokens = u.get("cache_creation_tokens")
             latency_ms = check_non_negative("latency_ms", latency_ms)
-            if input_tokens is not None:
-                input_tokens = check_count("input_tokens", input_tokens)
-            if output_tokens is not None:
-                output_tokens = check_count("output_tokens", output_tokens)
-            if total_tokens is not None:
-                total_tokens = check_count("total_tokens", total_tokens)
-            if reasoning_tokens is not None:
-                reasoning_tokens = check_count("reasoning_tokens", reasoning_tokens)
-            if cache_read_tokens is not None:
-                cache_read_tokens = check_count("cache_read_tokens", cache_read_tokens)
-            if cache_creation_tokens is not None:
-                cache_creation_tokens = check_count("cache_creation_tokens", cache_creation_tokens)
-            if max_output_tokens is not None:
-                max_output_tokens = check_count("max_output_tokens", max_output_tokens)
+            input_tokens = _opt_count("input_tokens", input_tokens)
+            output_tokens = _opt_count("output_tokens", output_tokens)
+            total_tokens = _opt_count("total_tokens", total_tokens)
+            reasoning_tokens = _opt_count("reasoning_tokens", reasoning_tokens)
+            cache_read_tokens = _opt_count("cache_read_tokens", cache_read_tokens)
+            cache_creation_tokens = _opt_count("cache_creation_tokens", cache_creation_tokens)
+            max_output_tokens = _opt_count("max_output_tokens", max_output_tokens)
             if total_cost_usd is not None:
                 total_cost_usd = check_non_negative("total_cost_usd", total_cost_usd)
             if ttfb_ms is not None:
@@ -461,10 +458,8 @@ class AmplitudeAI:
         try:
             check_name("model", model)
             latency_ms = check_non_negative("latency_ms", latency_ms)
-            if input_tokens is not None:
-                input_tokens = check_count("input_tokens", input_tokens)
-            if dimensions is not None:
-                dimensions = check_count("dimensions", dimensions)
+            input_tokens = _opt_count("input_tokens", input_tokens)
+            dimensions = _opt_count("dimensions", dimensions)
             if total_cost_usd is not None:
                 total_cost_usd = check_non_negative("total_cost_usd", total_cost_usd)
             r = self._resolve(
@@ -551,8 +546,7 @@ class AmplitudeAI:
     ) -> None:
         """Track ``[Agent] Session End`` (optionally with enrichments); returns ``None``."""
         try:
-            if abandonment_turn is not None:
-                abandonment_turn = check_count("abandonment_turn", abandonment_turn)
+            abandonment_turn = _opt_count("abandonment_turn", abandonment_turn)
             if idle_timeout_minutes is not None:
                 idle_timeout_minutes = check_non_negative("idle_timeout_minutes", idle_timeout_minutes)
             r = self._resolve(
@@ -643,8 +637,7 @@ class AmplitudeAI:
             check_name("target_id", target_id)
             check_choice("target_type", target_type, _TARGET_TYPES)
             check_name("source", source)
-            if evaluated_at is not None:
-                evaluated_at = check_count("evaluated_at", evaluated_at)
+            evaluated_at = _opt_count("evaluated_at", evaluated_at)
             r = self._resolve(
                 user_id, session_id, trace_id, turn_id, agent_id, parent_agent_id, customer_org_id, agent_version,
                 description, context, env, device_id, browser_session_id, groups, False,
