@@ -81,6 +81,12 @@ def _scan(args: argparse.Namespace):
         clear()
 
 
+def _note_skipped(report: Any) -> None:
+    """One stderr line per file the scanner left alone (binary, too large, unreadable)."""
+    for entry in report.skipped:
+        print(f"{entry['path']}: {entry['reason']}", file=sys.stderr)
+
+
 def _status(site: Any) -> str:
     first = "instrumented" if site.instrumented else "uninstrumented"
     return f"{first} {'in-session' if site.in_session else 'no-session'}"
@@ -106,6 +112,7 @@ def _check(argv: Sequence[str]) -> int:
     if args.json:
         print(json.dumps({"call_sites": [s.to_dict() for s in sites], "summary": report.summary(), "errors": report.errors}, indent=2))
     else:
+        _note_skipped(report)
         for f in report.files:
             if f.error:
                 print(f"{f.path}:1:1 error: {f.error}")
@@ -135,6 +142,7 @@ def _scan_cmd(argv: Sequence[str]) -> int:
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
+    _note_skipped(report)
     s = data["summary"]
     print(f"root: {data['root']}")
     print(f"files: {s['files_scanned']} scanned, {s['files_parsed']} parsed, {s['errors']} with errors")
