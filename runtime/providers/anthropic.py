@@ -222,15 +222,26 @@ def _init_tracking(client: Any, amplitude: Any) -> None:
     )
 
 
-class Anthropic(_sdk.Anthropic):
-    """``anthropic.Anthropic`` that records every Messages call (``amplitude=``: AmplitudeAI or Amplitude)."""
+class _TrackedClient:
+    """Parts shared by the sync and async clients (a mixin placed before the vendor class)."""
 
     _amplitude_default: Any = None
     _amplitude_tracker: Tracker
 
     def __init__(self, *args: Any, amplitude: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         _init_tracking(self, amplitude)
+
+    def copy(self, *args: Any, **kwargs: Any) -> Any:
+        new = super().copy(*args, **kwargs)  # type: ignore[misc]
+        new._amplitude_tracker = self._amplitude_tracker
+        return new
+
+    with_options = copy
+
+
+class Anthropic(_TrackedClient, _sdk.Anthropic):
+    """``anthropic.Anthropic`` that records every Messages call (``amplitude=``: AmplitudeAI or Amplitude)."""
 
     @cached_property
     def messages(self) -> TrackedMessages:  # type: ignore[override]
@@ -240,23 +251,9 @@ class Anthropic(_sdk.Anthropic):
     def beta(self) -> TrackedBeta:  # type: ignore[override]
         return TrackedBeta(self)
 
-    def copy(self, *args: Any, **kwargs: Any) -> Any:
-        new = super().copy(*args, **kwargs)
-        new._amplitude_tracker = self._amplitude_tracker
-        return new
 
-    with_options = copy
-
-
-class AsyncAnthropic(_sdk.AsyncAnthropic):
+class AsyncAnthropic(_TrackedClient, _sdk.AsyncAnthropic):
     """``anthropic.AsyncAnthropic`` that records every Messages call."""
-
-    _amplitude_default: Any = None
-    _amplitude_tracker: Tracker
-
-    def __init__(self, *args: Any, amplitude: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _init_tracking(self, amplitude)
 
     @cached_property
     def messages(self) -> AsyncTrackedMessages:  # type: ignore[override]
@@ -265,13 +262,6 @@ class AsyncAnthropic(_sdk.AsyncAnthropic):
     @cached_property
     def beta(self) -> AsyncTrackedBeta:  # type: ignore[override]
         return AsyncTrackedBeta(self)
-
-    def copy(self, *args: Any, **kwargs: Any) -> Any:
-        new = super().copy(*args, **kwargs)
-        new._amplitude_tracker = self._amplitude_tracker
-        return new
-
-    with_options = copy
 
 
 PATCH_TARGETS = [

@@ -528,8 +528,7 @@ def _resource_property(name: str) -> cached_property:
         return resource
 
     getter.__name__ = name
-    prop = cached_property(getter)
-    return prop
+    return cached_property(getter)
 
 
 def _vendor_attr(self: Any, name: str) -> Any:
@@ -566,6 +565,10 @@ class _Tracked:
     completions = _resource_property("completions")
     embeddings = _resource_property("embeddings")
 
+    def __init__(self, *args: Any, amplitude: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        _setup(self, amplitude, self._amplitude_provider)
+
     @property
     def amplitude_tracker(self) -> Tracker:
         return self.__dict__["_amplitude_tracker"]
@@ -581,10 +584,6 @@ class _Tracked:
 
 
 class _SyncTracked(_Tracked):
-    def __init__(self, *args: Any, amplitude: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _setup(self, amplitude, self._amplitude_provider)
-
     def post(self, path: str, *args: Any, **kwargs: Any) -> Any:
         endpoint = ENDPOINTS.get(path)
         tracker = self.__dict__.get("_amplitude_tracker")
@@ -616,10 +615,6 @@ class _SyncTracked(_Tracked):
 
 
 class _AsyncTracked(_Tracked):
-    def __init__(self, *args: Any, amplitude: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _setup(self, amplitude, self._amplitude_provider)
-
     async def post(self, path: str, *args: Any, **kwargs: Any) -> Any:
         endpoint = ENDPOINTS.get(path)
         tracker = self.__dict__.get("_amplitude_tracker")
