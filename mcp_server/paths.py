@@ -187,8 +187,3 @@ def survey_tree(root: Path, roots: list[Path], skip_dirs: Iterable[str] = (), li
 
 def count_python_files(root: Path, limit: int = MAX_SCAN_FILES) -> int:
     return survey_tree(root, [Path(os.path.realpath(root))], limit=limit).python_files
-
-
-def relative_to_root(path: Path, roots: list[Path]) -> str:
-    """``path`` as shown to the client: absolute, ``/``-separated."""
-    return path.as_posix()

@@ -311,15 +311,6 @@ class PlannedTransform(Codemod, cst.CSTTransformer):
                 return True
         return False
 
-    def has_star_import(self) -> bool:
-        assert self._module is not None
-        return any(
-            isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar)
-            for stmt in self._module.body
-            if isinstance(stmt, cst.SimpleStatementLine)
-            for small in stmt.body
-        )
-
     # -- insertion ----------------------------------------------------------------
     def import_statement(self, module: str, attr: str | None, name: str) -> cst.SimpleStatementLine:
         if attr is None:
@@ -452,11 +443,6 @@ class PlannedTransform(Codemod, cst.CSTTransformer):
                 self._module = self._module.with_changes(body=[stmt])
             return
         self._after.setdefault(anchor, []).append(stmt)
-
-    def import_anchor(self, use: cst.CSTNode) -> cst.CSTNode | None:
-        """Where to put a module-level import needed at ``use``: after the leading import
-        block (None lets ``insert_after`` pick it)."""
-        return None
 
     def _splice(self, original: cst.CSTNode, updated):
         before = self._before.get(original, [])
