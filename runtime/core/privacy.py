@@ -101,43 +101,50 @@ _AT_DOMAIN_ASCII = re.compile("@" + _EMAIL_DOMAIN_SOURCE, re.ASCII)
 # The numeric detectors as one pattern whose first item is a character class, so the regex
 # engine skips in C to the next digit, '+' or '('; the boundary and kind checks that would
 # normally come first are look-behinds placed after that first character. Alternatives are
-# tried in this order at each position; a candidate the check in _numeric_sub rejects is left
-# as it is (and not re-examined by the others).
+# tried in this order at each position: card, SSN, IPv4, IPv4-shaped, US phone, international
+# phone; a candidate the check in _numeric_sub rejects is left as it is (and not re-examined by
+# the others). The four kinds that start on a digit share their look-behinds (written once, in
+# front of them, so the engine checks them once per position instead of once per kind).
+_NUMBER_END = r"(?![0-9A-Za-z_]|[.-][0-9])"  # not glued to a following word or number
 _NUMERIC = re.compile(
     r"[0-9+(]"
     r"(?<![0-9A-Za-z_][0-9+(])"  # not glued to a preceding word or number
     r"(?=[0-9 ()+.\-]{6})"  # every detector needs 7+ characters of digits and separators
     r"(?:"
+    r"(?<=[0-9])(?:"  # kinds whose first character is a digit
+    r"(?<![.\-][0-9])(?:"  # ... and not the tail of "1.5" or "7-8"
     # credit cards: contiguous 13-19 digits, or grouped 4-4-4-4(-1..3) / 4-6-4(5)
-    r"(?P<card>(?<=[0-9])(?<![.\-][0-9])(?:"
+    r"(?P<card>(?:"
     r"[0-9]{12,18}"
     r"|[0-9]{3}(?P<cs>[ -])[0-9]{4}(?P=cs)[0-9]{4}(?P=cs)[0-9]{4}(?:(?P=cs)[0-9]{1,3})?"
     r"|[0-9]{3}(?P<as>[ -])[0-9]{6}(?P=as)[0-9]{4,5}"
-    r")(?![0-9A-Za-z_]|[.-][0-9]))"
+    r")" + _NUMBER_END + ")"
     # SSN: 3-2-4 with dashes or single spaces
-    r"|(?P<ssn>(?<=[0-9])(?<![.\-][0-9])[0-9]{2}(?P<ss>[- ])[0-9]{2}(?P=ss)[0-9]{4}(?![0-9A-Za-z_]|[.-][0-9]))"
+    r"|(?P<ssn>[0-9]{2}(?P<ss>[- ])[0-9]{2}(?P=ss)[0-9]{4}" + _NUMBER_END + ")"
+    r")"
     # IPv4 with octets 0-255 (the first octet's leading digit is the one matched before the
     # group); the same shape with other values is matched as ``ipv4x`` and left as it is
-    r"|(?P<ipv4>(?<=[0-9])(?<![.:][0-9])"
-    r"(?:(?<=1)[0-9]{2}|(?<=2)(?:[0-4][0-9]|5[0-5])|(?<=[1-9])[0-9])?"
+    r"|(?<![.:][0-9])(?:"
+    r"(?P<ipv4>(?:(?<=1)[0-9]{2}|(?<=2)(?:[0-4][0-9]|5[0-5])|(?<=[1-9])[0-9])?"
     r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_:]|\.[0-9]))"
-    r"|(?P<ipv4x>(?<=[0-9])(?<![.:][0-9])[0-9]{0,2}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![0-9A-Za-z_:]|\.[0-9]))"
+    r"|(?P<ipv4x>[0-9]{0,2}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![0-9A-Za-z_:]|\.[0-9]))"
+    r")"
+    r")"
     # US phone: optional +1 / 1, area code in parentheses or not, separators . - or space
     r"|(?P<us>(?:"
     r"(?<=\+)(?<!\+\+)1[ .-]?(?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-]?)"
     r"|(?<=\()(?<!\+\()[0-9]{3}\)[ .-]?"
     r"|(?<=1)(?<!\+1)[ .-]?(?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-]?)"
     r"|(?<=[0-9])(?<!\+[0-9])[0-9]{2}[ .-]?"
-    r")[0-9]{3}[ .-]?[0-9]{4}(?![0-9A-Za-z_]|[.-][0-9]))"
+    r")[0-9]{3}[ .-]?[0-9]{4}" + _NUMBER_END + ")"
     # international phone: +CC then digit groups (8-15 digits in all, checked in code)
-    r"|(?P<intl>(?<=\+)(?<!\+\+)[0-9]{1,4}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]{1,6})){1,6}"
-    r"(?![0-9A-Za-z_]|[.-][0-9]))"
+    r"|(?P<intl>(?<=\+)(?<!\+\+)[0-9]{1,4}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]{1,6})){1,6}" + _NUMBER_END + ")"
     r")"
 )
 
 # IPv6: a token of address characters around a ':' (found by str.find), validated by _IPV6.
-_HEX_OR_COLON = frozenset("0123456789abcdefABCDEF:")
-_V6_TOKEN = re.compile(r"[0-9A-Za-z_:.%]*")  # word characters too, so a token never starts mid-word
+_V6_TOKEN_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:.%"  # word characters too,
+# so a token never starts mid-word
 # A ':' that can be the first colon of an address ("::", or a hex digit on both sides; not
 # "Note: ...", "https:", "key:value"), with the rest of its token; found by a fast literal search.
 # Group 1 ends before the token's trailing full stops (end of a sentence).
@@ -156,66 +163,62 @@ _IPV6 = re.compile(
     + "".join(rf"|(?:{_H}:){{{k}}}:(?:{_H}:){{0,{5 - k}}}{_V4}" for k in range(1, 6))
     + r")(?:%[0-9A-Za-z_.]{1,15})?"
 )
-_IPV4_FULL = re.compile(_V4 + r"\Z")
-_IPV4_FULL_match = _IPV4_FULL.match
+
 _EMAIL_LOCAL_REVERSED = re.compile(r"[\w.%+'-]{1,64}")
-_EMAIL_LOCAL_REVERSED_ASCII = re.compile(r"[\w.%+'-]{1,64}", re.ASCII)
+_EMAIL_LOCAL_CHARS_ASCII = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.%+'-"
 
 
-_LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")  # digit -> digit sum of its double
-_LUHN_DOUBLE_BYTES = bytes.maketrans(b"0123456789", b"0246813579")
+# Card checks work on the digit values (0-9) in a bytes object: one bytes.translate turns the
+# ASCII digits into values and drops the separators, and the Luhn sum is then a C-level sum().
+_DIGIT_VALUES = bytes.maketrans(b"0123456789", bytes(range(10)))
+_DOUBLED_DIGIT_SUM = bytes.maketrans(bytes(range(10)), bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)))  # 7 -> 14 -> 5
+_VISA_MASTERCARD_DISCOVER = bytes((4, 5, 6))
+_AMEX_DINERS_JCB_SECOND = bytes((0, 4, 5, 7, 8))  # 30, 34, 35, 37, 38
 _DROP_SEPARATORS = str.maketrans("", "", " .-()+")
-_NUMERIC_ACCEPTED = {"ssn": SSN_PLACEHOLDER, "ss": SSN_PLACEHOLDER, "ipv4": IP_PLACEHOLDER}
 
 
-def _luhn_ok(digits: str) -> bool:
-    # every second digit from the right doubled (as the digit sum of its double); the sum of the
-    # ASCII codes minus 48 per digit is the sum of the digits, and bytes are summed in C
-    both = digits[-1::-2] + digits[-2::-2].translate(_LUHN_DOUBLE)
-    return (sum(both.encode()) - 48 * len(digits)) % 10 == 0
-
-
-def _card_prefix_ok(digits: str) -> bool:
-    """Issuer prefixes in use: Visa 4, Mastercard 51-55 / 2221-2720, Amex 34/37, Diners 30/36/38,
-    JCB 35, Discover / UnionPay / Maestro 6x, Maestro 50/56-58."""
-    first = digits[0]
-    if first in "456":
+def _card_prefix_ok(values: bytes) -> bool:
+    """Issuer prefixes in use (``values`` holds digit values): Visa 4, Mastercard 51-55 /
+    2221-2720, Amex 34/37, Diners 30/38, JCB 35, Discover / UnionPay / Maestro 6x,
+    Maestro 50/56-58. (36, the old 14-digit Diners range, is not accepted.)"""
+    first = values[0]
+    if first in _VISA_MASTERCARD_DISCOVER:
         return True
-    if first == "3":
-        return digits[1] in "04578"
-    if first == "2":
-        return 2221 <= int(digits[:4]) <= 2720
+    if first == 3:
+        return values[1] in _AMEX_DINERS_JCB_SECOND
+    if first == 2:  # equal-length byte strings compare like the numbers they spell
+        return b"\2\2\2\1" <= values[:4] <= b"\2\7\2\0"
     return False
-
-
-def _is_card(text: str) -> bool:
-    digits = text.translate(_DROP_SEPARATORS)
-    if not 13 <= len(digits) <= 19:
-        return False
-    return (digits[0] in "456" or _card_prefix_ok(digits)) and _luhn_ok(digits)
 
 
 def _is_ipv6(candidate: str) -> bool:
     return _IPV6.fullmatch(candidate) is not None
 
 
+# What _numeric_sub does per kind, looked up by the number of the kind's group (``lastindex``:
+# each kind's named group encloses its whole alternative, so it is the last group to close).
+# SSN and valid IPv4 matches need no further check: their placeholder is returned directly.
+_CARD, _US, _INTL = (_NUMERIC.groupindex[name] for name in ("card", "us", "intl"))
+_ACCEPTED_AS_MATCHED: list[str | None] = [None] * (_NUMERIC.groups + 1)
+_ACCEPTED_AS_MATCHED[_NUMERIC.groupindex["ssn"]] = SSN_PLACEHOLDER
+_ACCEPTED_AS_MATCHED[_NUMERIC.groupindex["ipv4"]] = IP_PLACEHOLDER
+
+
 def _numeric_sub(match: re.Match[str]) -> str:
     """The placeholder for a numeric candidate, or the candidate itself when it is not PII."""
-    kind = match.lastgroup
-    placeholder = _NUMERIC_ACCEPTED.get(kind)  # type: ignore[arg-type]
-    if placeholder is not None:  # SSN, valid IPv4: nothing left to check
+    kind = match.lastindex
+    placeholder = _ACCEPTED_AS_MATCHED[kind]  # type: ignore[index]
+    if placeholder is not None:
         return placeholder
     text = match.group()
-    if kind == "card" or kind == "cs" or kind == "as":
-        digits = text.encode().translate(None, b" -")  # card candidates hold digits, ' ' or '-'
-        if 13 <= len(digits) <= 19 and (digits[0] in b"456" or _card_prefix_ok(digits.decode())):
-            # Luhn, as in _luhn_ok, on bytes (translate and sum run in C)
-            if (sum(digits[-1::-2]) + sum(digits[-2::-2].translate(_LUHN_DOUBLE_BYTES)) - 48 * len(digits)) % 10 == 0:
+    if kind == _CARD:
+        values = text.encode().translate(_DIGIT_VALUES, b" -")  # card candidates hold digits, ' ' or '-'
+        if 13 <= len(values) <= 19 and (values[0] in _VISA_MASTERCARD_DISCOVER or _card_prefix_ok(values)):
+            # Luhn: every second digit from the right is replaced by the digit sum of its double
+            if sum(values[-1::-2] + values[-2::-2].translate(_DOUBLED_DIGIT_SUM)) % 10 == 0:
                 return CREDIT_CARD_PLACEHOLDER
         return text
-    if kind == "ipv4x":  # the shape of an IPv4 address with an octet above 255 or a leading 0
-        return text
-    if kind == "us":
+    if kind == _US:
         if text.isdigit():  # a bare run of digits: be strict
             national = text
             if len(text) == 11:
@@ -225,27 +228,32 @@ def _numeric_sub(match: re.Match[str]) -> str:
             if national[0] in "01":  # NANP area codes start with 2-9 (this keeps unix timestamps)
                 return text
         return PHONE_PLACEHOLDER
-    # international
-    return PHONE_PLACEHOLDER if 8 <= len(text.translate(_DROP_SEPARATORS)) <= 15 else text
+    if kind == _INTL:
+        return PHONE_PLACEHOLDER if 8 <= len(text.translate(_DROP_SEPARATORS)) <= 15 else text
+    return text  # ipv4x: the shape of an IPv4 address with an octet above 255 or a leading 0
 
 
 def _redact_emails(text: str) -> str:
     out: list[str] = []
     last = 0
-    if text.isascii():
-        candidates, local_part = _AT_DOMAIN_ASCII.finditer(text), _EMAIL_LOCAL_REVERSED_ASCII.match
-    else:
-        candidates, local_part = _AT_DOMAIN.finditer(text), _EMAIL_LOCAL_REVERSED.match
+    ascii_only = text.isascii()
+    candidates = (_AT_DOMAIN_ASCII if ascii_only else _AT_DOMAIN).finditer(text)
     # each '@' followed by a domain (a domain holds no '@', so no candidate is skipped), then the
-    # local part read backwards from '@' (RFC 5321: 64 characters at most, not before the last match)
+    # local part: the run of local-part characters that ends at the '@' (RFC 5321: 64 characters
+    # at most, and not reaching back into the previous match)
     for candidate in candidates:
         at = candidate.start()
         lo = last if last > at - 64 else at - 64
-        if at > lo:
-            local = local_part(text[at - 1 : lo - 1 : -1] if lo else text[at - 1 :: -1])
-            if local is not None:
-                out += (text[last : at - local.end()], EMAIL_PLACEHOLDER)
-                last = candidate.end()
+        if at == lo:  # no room for a local part ('@' at the start or right after the previous match)
+            continue
+        if ascii_only:  # rstrip finds the run in C; on ASCII text its set is exactly [\w.%+'-]
+            local_length = at - lo - len(text[lo:at].rstrip(_EMAIL_LOCAL_CHARS_ASCII))
+        else:  # Unicode word characters: match the reversed window
+            local = _EMAIL_LOCAL_REVERSED.match(text[at - 1 : lo - 1 : -1] if lo else text[at - 1 :: -1])
+            local_length = 0 if local is None else local.end()
+        if local_length:
+            out += (text[last : at - local_length], EMAIL_PLACEHOLDER)
+            last = candidate.end()
     if not out:
         return text
     out.append(text[last:])
@@ -255,13 +263,14 @@ def _redact_emails(text: str) -> str:
 def _redact_ipv6(text: str) -> str:
     out: list[str] = []
     last = 0
-    token_length = _V6_TOKEN.match
     is_address = _IPV6.fullmatch
     for candidate in _V6_COLON.finditer(text):
-        colon = candidate.start()
-        token_end = candidate.end(1)
-        lo = colon - 64
-        start = colon - token_length(text[last if last > lo else lo : colon][::-1]).end()  # type: ignore[union-attr]
+        after_colon, token_end = candidate.span(1)  # group 1 starts right after the colon
+        # the token starts where the run of token characters ending at the colon starts (looking
+        # back 64 characters at most, and not into the previous match)
+        lo = after_colon - 65
+        lo = last if last > lo else lo
+        start = lo + len(text[lo : after_colon - 1].rstrip(_V6_TOKEN_CHARS))
         if is_address(text, start, token_end) is None:
             # "ip6:2001:db8::1": try again without a leading non-hex word and its colon
             head, sep, rest = text[start:token_end].partition(":")

@@ -225,3 +225,47 @@ def test_ipv6_validation_agrees_with_the_standard_library():
         except ValueError:
             expected = False
         assert _is_ipv6(token) is expected, token
+
+
+# Edge cases pinned while making the detectors faster (the old and new code agree on all of them;
+# bench/runtime/fuzz_redaction.py compares two versions on random input).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # '@' with nothing before it: no local part, on ASCII and on non-ASCII text alike
+        ("@example.com é", "@example.com é"),
+        ("é @example.com", "é @example.com"),
+        ("naïve user@example.com and @x.org", "naïve [email] and @x.org"),
+        # the local part is the last 64 characters before '@'
+        ("z" * 70 + "@example.com", "zzzzzz[email]"),
+        ("é" + "z" * 70 + "@example.com", "ézzzzzz[email]"),
+        # an IPv6 token reaches back over word characters and colons; a leading non-hex word and
+        # its colon may be dropped once, no more
+        ("ip6:2001:db8::1", "ip6:[ip_address]"),
+        ("x:y:2001:db8::1", "x:y:2001:db8::1"),
+        ("see 2001:db8::1.", "see [ip_address]."),
+        # e-mail runs first, IPv6 next: each sees the other's placeholder, not its text
+        ("a@b.io::1", "[email][ip_address]"),
+        ("fe80::1abc@example.com", "[ip_address][email]"),
+    ],
+)
+def test_email_and_ipv6_edges(text, expected):
+    assert redact_builtin(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "is_card"),
+    [
+        ("2221000000000009", True),  # Mastercard 2-series, both ends of the range
+        ("2720000000000005", True),
+        ("2721000000000004", False),
+        ("3000000000000004", True),  # Diners 30
+        ("3611111111111118", False),  # 36 is not in the accepted prefixes
+        ("5000000000000009", True),
+        ("7000000000000005", False),  # Luhn-valid, unknown issuer
+        ("4111-1111-1111-1111", True),
+        ("4111 1111-1111 1111", False),  # mixed separators
+    ],
+)
+def test_card_prefixes_and_separators(number, is_card):
+    assert redact_builtin(number) == ("[credit_card]" if is_card else number)
