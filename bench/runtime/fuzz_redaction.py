@@ -146,7 +146,14 @@ def misc(rng: random.Random) -> str:
     return rng.choice(forms)
 
 
-MAKERS = [email, ipv4, ipv6, card, phone, phone, misc, misc, misc]
+def soup(rng: random.Random) -> str:
+    """Characters the detectors care about, in random order (long runs sometimes)."""
+    alphabet = rng.choice(["0123456789 -.()+", "0123456789abcdefABCDEF:.%g", "ab-_.é1@ Z", "0123456789:@.-+ x"])
+    text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+    return text.replace("Z", "z" * rng.randint(1, 70))
+
+
+MAKERS = [email, ipv4, ipv6, card, phone, phone, misc, misc, misc, soup]
 PRINTABLE = string.ascii_letters + string.digits + " .:-@()+_%'\n é日"
 
 

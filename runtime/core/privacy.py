@@ -88,11 +88,11 @@ def content_allowed(mode: Any) -> bool:
 # --------------------------------------------------------------------------------------
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 
-# e-mail: local part found by scanning left from '@', domain matched right of it
-_EMAIL_DOMAIN_SOURCE = (
-    r"[^\W_](?:[\w-]{0,61}[^\W_])?(?:\.[^\W_](?:[\w-]{0,61}[^\W_])?)*\.[^\W\d_]{2,24}(?![\w-]|\.[^\W_])"
-)
-_EMAIL_DOMAIN = re.compile(_EMAIL_DOMAIN_SOURCE)
+# e-mail: local part found by scanning left from '@', domain matched right of it. A label is
+# atomic ``(?>...)`` and the top-level domain possessive (``+``): what follows each of them
+# (a '.', or the end check) can never match after a shorter one, so the engine need not try.
+_EMAIL_LABEL = r"(?>[^\W_](?:[\w-]{0,61}[^\W_])?)"
+_EMAIL_DOMAIN_SOURCE = _EMAIL_LABEL + r"(?:\." + _EMAIL_LABEL + r")*\.[^\W\d_]{2,24}+(?![\w-]|\.[^\W_])"
 # '@' and a domain: found in one C-level search (a literal first character is searched fast).
 # The ASCII twins give the same matches on ASCII text, with cheaper character-class checks.
 _AT_DOMAIN = re.compile("@" + _EMAIL_DOMAIN_SOURCE)
@@ -149,7 +149,7 @@ _V6_TOKEN_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 # "Note: ...", "https:", "key:value"), with the rest of its token; found by a fast literal search.
 # Group 1 ends before the token's trailing full stops (end of a sentence).
 _V6_COLON = re.compile(r":(?=:|(?<=[0-9A-Fa-f]:)[0-9A-Fa-f])((?:[0-9A-Za-z_:.%]*[0-9A-Za-z_:%])?)\.*")
-_H = r"[0-9A-Fa-f]{1,4}"
+_H = r"[0-9A-Fa-f]{1,4}+"  # possessive: a group is always followed by ':', '%' or the end, never a hex digit
 _V4 = _OCTET + r"(?:\." + _OCTET + r"){3}"
 _IPV6 = re.compile(
     r"(?:"
@@ -213,7 +213,8 @@ def _numeric_sub(match: re.Match[str]) -> str:
     text = match.group()
     if kind == _CARD:
         values = text.encode().translate(_DIGIT_VALUES, b" -")  # card candidates hold digits, ' ' or '-'
-        if 13 <= len(values) <= 19 and (values[0] in _VISA_MASTERCARD_DISCOVER or _card_prefix_ok(values)):
+        # (the pattern admits 13-19 digits only, so the length needs no check here)
+        if values[0] in _VISA_MASTERCARD_DISCOVER or _card_prefix_ok(values):
             # Luhn: every second digit from the right is replaced by the digit sum of its double
             if sum(values[-1::-2] + values[-2::-2].translate(_DOUBLED_DIGIT_SUM)) % 10 == 0:
                 return CREDIT_CARD_PLACEHOLDER
