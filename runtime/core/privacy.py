@@ -91,8 +91,11 @@ _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 # e-mail: local part found by scanning left from '@', domain matched right of it. A label is
 # atomic ``(?>...)`` and the top-level domain possessive (``+``): what follows each of them
 # (a '.', or the end check) can never match after a shorter one, so the engine need not try.
+# The labels before the top-level domain are lazy (``*?``): at most one label count can pass the
+# end check (a top-level domain is not followed by '.' and a letter or digit, a label is), so
+# trying the common "one label" case first finds the same match sooner.
 _EMAIL_LABEL = r"(?>[^\W_](?:[\w-]{0,61}[^\W_])?)"
-_EMAIL_DOMAIN_SOURCE = _EMAIL_LABEL + r"(?:\." + _EMAIL_LABEL + r")*\.[^\W\d_]{2,24}+(?![\w-]|\.[^\W_])"
+_EMAIL_DOMAIN_SOURCE = _EMAIL_LABEL + r"(?:\." + _EMAIL_LABEL + r")*?\.[^\W\d_]{2,24}+(?![\w-]|\.[^\W_])"
 # '@' and a domain: found in one C-level search (a literal first character is searched fast).
 # The ASCII twins give the same matches on ASCII text, with cheaper character-class checks.
 _AT_DOMAIN = re.compile("@" + _EMAIL_DOMAIN_SOURCE)
@@ -112,7 +115,8 @@ _NUMERIC = re.compile(
     r"(?=[0-9 ()+.\-]{6})"  # every detector needs 7+ characters of digits and separators
     r"(?:"
     r"(?<=[0-9])(?:"  # kinds whose first character is a digit
-    r"(?<![.\-][0-9])(?:"  # ... and not the tail of "1.5" or "7-8"
+    r"(?<![.\-][0-9])"  # ... and not the tail of "1.5" or "7-8"
+    r"(?=[0-9]{2}[0-9 -])(?:"  # both need two more digits, then a digit or a separator (early exit)
     # credit cards: contiguous 13-19 digits, or grouped 4-4-4-4(-1..3) / 4-6-4(5)
     r"(?P<card>(?:"
     r"[0-9]{12,18}"
@@ -124,7 +128,7 @@ _NUMERIC = re.compile(
     r")"
     # IPv4 with octets 0-255 (the first octet's leading digit is the one matched before the
     # group); the same shape with other values is matched as ``ipv4x`` and left as it is
-    r"|(?<![.:][0-9])(?:"
+    r"|(?<![.:][0-9])(?=[0-9]{0,2}\.)(?:"  # both need a '.' within the first four characters
     r"(?P<ipv4>(?:(?<=1)[0-9]{2}|(?<=2)(?:[0-4][0-9]|5[0-5])|(?<=[1-9])[0-9])?"
     r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_:]|\.[0-9]))"
     r"|(?P<ipv4x>[0-9]{0,2}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![0-9A-Za-z_:]|\.[0-9]))"
@@ -210,7 +214,7 @@ def _numeric_sub(match: re.Match[str]) -> str:
     placeholder = _ACCEPTED_AS_MATCHED[kind]  # type: ignore[index]
     if placeholder is not None:
         return placeholder
-    text = match.group()
+    text = match[0]
     if kind == _CARD:
         values = text.encode().translate(_DIGIT_VALUES, b" -")  # card candidates hold digits, ' ' or '-'
         # (the pattern admits 13-19 digits only, so the length needs no check here)
