@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/runtime/fuzz_redaction.py /tmp/privacy_old.py [--cases 500000] [--seed 1]
 
-``OLD`` is a copy of ``runtime/core/privacy.py`` taken before a change (``git show
+The argument is a copy of ``runtime/core/privacy.py`` taken before a change (``git show
 REV:runtime/core/privacy.py > /tmp/privacy_old.py``). Both modules' ``redact_builtin`` run on
 the bench contents (``driver.content``), every vector in ``tests/runtime/pii_vectors.json``,
 random slices of those, and ``--cases`` random texts glued together from PII-like fragments
@@ -184,6 +184,9 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    for path in (args.old, args.new):
+        if not path.is_file():
+            parser.error(f"no such file: {path}")
     old, new = load(args.old, "privacy_old"), load(args.new, "privacy_new")
     rng = random.Random(args.seed)
 

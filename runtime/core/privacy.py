@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import re
+import string
 from typing import Any, Callable, Iterable
 
 logger = logging.getLogger("amplitude_ai")
@@ -83,8 +84,9 @@ def content_allowed(mode: Any) -> bool:
 # built-in patterns
 #
 # Python's regex engine is slow when a pattern can start anywhere (it tries every position).
-# So each detector starts from cheap anchors found at C speed (``str.find`` for '@' and ':',
-# a leading character class for the numeric pattern) and runs the precise checks only there.
+# So each detector starts from cheap anchors found at C speed (a literal '@' or ':', which the
+# engine finds with a fast scan; a leading character class for the numeric pattern) and runs the
+# precise checks only there.
 # --------------------------------------------------------------------------------------
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 
@@ -146,9 +148,10 @@ _NUMERIC = re.compile(
     r")"
 )
 
-# IPv6: a token of address characters around a ':' (found by str.find), validated by _IPV6.
-_V6_TOKEN_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:.%"  # word characters too,
-# so a token never starts mid-word
+# IPv6: a token of address characters around a ':' (found by a literal search), validated by _IPV6.
+# Characters of a token: those of an address and the other word characters too, so that a token
+# never starts in the middle of a word.
+_V6_TOKEN_CHARS = string.ascii_letters + string.digits + "_:.%"
 # A ':' that can be the first colon of an address ("::", or a hex digit on both sides; not
 # "Note: ...", "https:", "key:value"), with the rest of its token; found by a fast literal search.
 # Group 1 ends before the token's trailing full stops (end of a sentence).
@@ -169,7 +172,7 @@ _IPV6 = re.compile(
 )
 
 _EMAIL_LOCAL_REVERSED = re.compile(r"[\w.%+'-]{1,64}")
-_EMAIL_LOCAL_CHARS_ASCII = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.%+'-"
+_EMAIL_LOCAL_CHARS_ASCII = string.ascii_letters + string.digits + "_.%+'-"  # [\w.%+'-] on ASCII text
 
 
 # Card checks work on the digit values (0-9) in a bytes object: one bytes.translate turns the
@@ -271,11 +274,12 @@ def _redact_ipv6(text: str) -> str:
     is_address = _IPV6.fullmatch
     for candidate in _V6_COLON.finditer(text):
         after_colon, token_end = candidate.span(1)  # group 1 starts right after the colon
-        # the token starts where the run of token characters ending at the colon starts (looking
-        # back 64 characters at most, and not into the previous match)
-        lo = after_colon - 65
+        colon = after_colon - 1
+        # the token starts where the run of token characters that ends at the colon starts
+        # (looking back 64 characters at most, and not into the previous match)
+        lo = colon - 64
         lo = last if last > lo else lo
-        start = lo + len(text[lo : after_colon - 1].rstrip(_V6_TOKEN_CHARS))
+        start = lo + len(text[lo:colon].rstrip(_V6_TOKEN_CHARS))
         if is_address(text, start, token_end) is None:
             # "ip6:2001:db8::1": try again without a leading non-hex word and its colon
             head, sep, rest = text[start:token_end].partition(":")
