@@ -8,9 +8,11 @@ from the active :class:`~amplitude_ai.context.SessionContext`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
+import time
 import weakref
 from dataclasses import replace
 from typing import Any, Callable, Optional
@@ -67,6 +69,23 @@ def is_serverless() -> bool:
 def _opt_count(name: str, value: Any) -> Optional[int]:
     """``check_count`` for an optional argument: ``None`` stays ``None``."""
     return None if value is None else check_count(name, value)
+
+
+_new_resolved = object.__new__
+_now = time.time
+
+
+def _copied(value: Any) -> Any:
+    """A shallow copy of a dict or list argument, so an event built later on the dispatcher thread
+    sees it as it was at the call, even when the caller reuses and changes its container."""
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is dict:
+        return dict(value)
+    if kind is list:
+        return list(value)
+    return value
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -185,13 +204,14 @@ class AmplitudeAI:
                 browser_session_id = ctx.browser_session_id
             if groups is None:
                 groups = ctx.groups
-        r = Resolved()
+        r = _new_resolved(Resolved)  # every field is set below
+        r.time = int(_now() * 1000)
         r.user_id = check_user(user_id, device_id)
         if session_id is not None:
             session_id = str(session_id)
         r.session_id = session_id
         r.trace_id = None if trace_id is None else str(trace_id)
-        r.turn_id = _opt_count("turn_id", turn_id)
+        r.turn_id = None if turn_id is None else _opt_count("turn_id", turn_id)
         if count_turn and session_id is not None:
             counter = ctx.turns if (ctx is not None and ctx.session_id == session_id) else self._turn_counter(session_id)
             if r.turn_id is None:
@@ -209,6 +229,46 @@ class AmplitudeAI:
         r.browser_session_id = browser_session_id
         r.groups = groups
         return r
+
+    def _submit(self, method: str, r: Resolved, build: Callable[[], AgentEvent]) -> bool:
+        """Build (now, or later on the dispatcher thread: ``Delivery.defer``) and deliver one event.
+
+        ``build`` gets everything it needs bound in: the resolved identity/context (``Resolved``,
+        with the call's time), the IDs, and copies of mutable arguments (:func:`_copied`).
+        False when building failed right here (the call then returns ``None``).
+        """
+        delivery = self._delivery
+        if delivery.defer(method, build, r.user_id, r.device_id):
+            return True
+        try:
+            ev = build()
+        except Exception as exc:
+            self._rejected(method, exc)
+            return False
+        delivery.deliver(ev)
+        return True
+
+    def _track_for_provider(
+        self, method: str, identity: dict[str, Any], count_turn: bool, build: Callable[..., AgentEvent], *args: Any
+    ) -> None:
+        """The event path of provider wrappers (``providers/_base.py``).
+
+        Identity, context, turn and time are resolved now, in the caller's thread and context;
+        ``build(builder, resolved, *args)`` (reading the SDK's request and response, redaction,
+        cost) runs when the event is built: on the dispatcher thread when ``Delivery.defer``.
+        ``identity`` holds the wrapper's ``user_id`` / ``device_id`` / ``session_id`` /
+        ``trace_id`` / ``groups``.
+        """
+        get = identity.get
+        try:
+            r = self._resolve(
+                get("user_id"), get("session_id"), get("trace_id"), None, None, None, None, None, None, None, None,
+                get("device_id"), None, get("groups"), count_turn,
+            )
+        except Exception as exc:
+            self._rejected(method, exc)
+            return
+        self._submit(method, r, functools.partial(build, self._builder, r, *args))
 
     def _rejected(self, method: str, exc: Exception) -> None:
         if isinstance(exc, ValidationError):
@@ -260,10 +320,11 @@ class AmplitudeAI:
                 description, context, env, device_id, browser_session_id, groups, True,
             )
             message_id = new_id()
-            ev = self._builder.user_message(
-                r, content, message_id=message_id, labels=labels, attachments=attachments,
-                is_regeneration=is_regeneration, is_edit=is_edit, edited_message_id=edited_message_id,
-                locale=locale, message_source=message_source, event_properties=event_properties,
+            build = functools.partial(
+                self._builder.user_message, r, content, message_id=message_id, labels=_copied(labels),
+                attachments=_copied(attachments), is_regeneration=is_regeneration, is_edit=is_edit,
+                edited_message_id=edited_message_id, locale=locale, message_source=message_source,
+                event_properties=_copied(event_properties),
             )
         except Exception as exc:
             return self._rejected("track_user_message", exc)
@@ -271,8 +332,7 @@ class AmplitudeAI:
             ctx = _ACTIVE.get()
             if ctx is not None and ctx.session_id == r.session_id:
                 ctx.remember_user_message(r.trace_id, content)
-        self._delivery.deliver(ev)
-        return message_id
+        return message_id if self._submit("track_user_message", r, build) else None
 
     def track_ai_message(
         self,
@@ -363,22 +423,21 @@ class AmplitudeAI:
             if top_p is not None:
                 top_p = check_number("top_p", top_p)
             message_id = new_id()
-            ev = self._builder.ai_message(
-                r, content, message_id=message_id, model=model, provider=provider, latency_ms=latency_ms,
-                input_tokens=input_tokens, output_tokens=output_tokens, total_tokens=total_tokens,
-                reasoning_tokens=reasoning_tokens, cache_read_tokens=cache_read_tokens,
+            build = functools.partial(
+                self._builder.ai_message, r, content, message_id=message_id, model=model, provider=provider,
+                latency_ms=latency_ms, input_tokens=input_tokens, output_tokens=output_tokens,
+                total_tokens=total_tokens, reasoning_tokens=reasoning_tokens, cache_read_tokens=cache_read_tokens,
                 cache_creation_tokens=cache_creation_tokens, total_cost_usd=total_cost_usd, ttfb_ms=ttfb_ms,
-                finish_reason=finish_reason, tool_calls=tool_calls, reasoning_content=reasoning_content,
-                system_prompt=system_prompt, tool_definitions=tool_definitions, temperature=temperature,
+                finish_reason=finish_reason, tool_calls=_copied(tool_calls), reasoning_content=reasoning_content,
+                system_prompt=system_prompt, tool_definitions=_copied(tool_definitions), temperature=temperature,
                 max_output_tokens=max_output_tokens, top_p=top_p, is_streaming=is_streaming, prompt_id=prompt_id,
                 was_copied=was_copied, was_cached=was_cached, model_tier=model_tier, is_error=is_error,
-                error_message=error_message, labels=labels, attachments=attachments, locale=locale,
-                span_kind=span_kind, event_properties=event_properties,
+                error_message=error_message, labels=_copied(labels), attachments=_copied(attachments),
+                locale=locale, span_kind=span_kind, event_properties=_copied(event_properties),
             )
         except Exception as exc:
             return self._rejected("track_ai_message", exc)
-        self._delivery.deliver(ev)
-        return message_id
+        return message_id if self._submit("track_ai_message", r, build) else None
 
     def track_tool_call(
         self,
@@ -467,14 +526,14 @@ class AmplitudeAI:
                 description, context, env, device_id, browser_session_id, groups, False,
             )
             span_id = new_id()
-            ev = self._builder.embedding(
-                r, span_id=span_id, model=model, provider=provider, latency_ms=latency_ms, input_tokens=input_tokens,
-                dimensions=dimensions, total_cost_usd=total_cost_usd, event_properties=event_properties,
+            build = functools.partial(
+                self._builder.embedding, r, span_id=span_id, model=model, provider=provider, latency_ms=latency_ms,
+                input_tokens=input_tokens, dimensions=dimensions, total_cost_usd=total_cost_usd,
+                event_properties=_copied(event_properties),
             )
         except Exception as exc:
             return self._rejected("track_embedding", exc)
-        self._delivery.deliver(ev)
-        return span_id
+        return span_id if self._submit("track_embedding", r, build) else None
 
     def track_span(
         self,

@@ -11,11 +11,15 @@
   wakes the client's (non-daemon) consumer thread so the exit neither loses events nor hangs.
 * Off the caller's thread: events bound for amplitude-analytics are appended to a bounded queue
   and handed to ``amplitude.track()`` by one daemon thread (:class:`Dispatcher`), because that
-  call costs more than building the event. What stays synchronous, in the caller's thread and
-  before the tracking call returns: building and validating the event (``validate=True`` raises
-  there), the debug line (one per event), dry-run, and recorders (``MockAmplitudeAI.events`` is
-  filled before the call returns). ``flush()``, ``shutdown()``, the serverless flush at session
-  exit and the interpreter-exit hook first drain the queue in the calling thread.
+  call costs more than building the event. The hot events (User Message, AI Response,
+  Embedding, and everything provider wrappers record) are not even built by the caller: the
+  caller resolves what depends on the moment of the call (context, session, turn, time, IDs,
+  argument checks) and queues the build (:meth:`Delivery.defer`); redaction, cost, JSON and the property dict
+  are done on the dispatcher thread. What stays synchronous, in the caller's thread and before
+  the tracking call returns: everything when ``validate=True`` (it raises there), ``debug`` (one
+  line per event), dry-run, and recorders (``MockAmplitudeAI.events`` is filled before the call
+  returns). ``flush()``, ``shutdown()``, the serverless flush at session exit and the
+  interpreter-exit hook first drain the queue (building what is pending) in the calling thread.
 """
 
 from __future__ import annotations
@@ -376,8 +380,9 @@ class Dispatcher:
         if self._thread is None and not self._start():
             self.drain()  # no thread possible (interpreter shutting down): deliver here
             return
-        if not self._wake.is_set():
-            self._wake.set()
+        wake = self._wake
+        if not wake._flag:  # Event.is_set() without its Python-level call
+            wake.set()
 
     def _drop(self) -> None:
         self.dropped += 1
@@ -511,6 +516,14 @@ if hasattr(os, "register_at_fork"):
 # --------------------------------------------------------------------------------------
 # delivery
 # --------------------------------------------------------------------------------------
+def _build_deferred(method: str, build: Callable[[], AgentEvent]) -> Optional[AgentEvent]:
+    try:
+        return build()
+    except Exception as exc:  # same outcome as a rejected call: one warning, nothing sent
+        logger.warning("amplitude-ai: %s failed (%s: %s); event not sent", method, type(exc).__name__, exc)
+        return None
+
+
 class Delivery:
     """Where events go for one AmplitudeAI instance."""
 
@@ -543,6 +556,32 @@ class Delivery:
             exit_hook.delivery = self
 
     # -- per event -------------------------------------------------------------------------
+    def defer(
+        self, method: str, build: Callable[[], AgentEvent], user_id: Optional[str], device_id: Optional[str]
+    ) -> bool:
+        """Queue ``build()`` to run on the dispatcher thread, its event then sent; False = not here.
+
+        Only for events bound for amplitude-analytics with nothing that must happen before the
+        tracking call returns: never with a recorder (``MockAmplitudeAI``), ``debug``, ``dry_run``
+        or ``validate`` (its ``ValidationError`` must reach the caller) — then this returns False
+        and the caller builds and :meth:`deliver` s the event itself. The caller has already
+        resolved what depends on when and where the call happened (context, session, turn,
+        time, IDs) and bound copies of mutable arguments into ``build``.
+        """
+        config = self.config
+        if self.sink is not None or self.amplitude is None or config.debug or config.dry_run or config.validate:
+            return False
+        if not self._id_checked and (
+            (user_id is not None and len(user_id) < self._min_id)
+            or (device_id is not None and len(device_id) < self._min_id)
+        ):
+            self._check_id_length(user_id, device_id)
+        dispatcher = self._dispatcher
+        if dispatcher is None:
+            dispatcher = self._make_dispatcher()
+        dispatcher.put((method, build))
+        return True
+
     def deliver(self, ev: AgentEvent) -> None:
         config = self.config
         if config.debug or config.dry_run:
@@ -556,7 +595,7 @@ class Delivery:
             (ev.user_id is not None and len(ev.user_id) < self._min_id)
             or (ev.device_id is not None and len(ev.device_id) < self._min_id)
         ):
-            self._check_id_length(ev)
+            self._check_id_length(ev.user_id, ev.device_id)
         dispatcher = self._dispatcher
         if dispatcher is None:
             dispatcher = self._make_dispatcher()
@@ -570,8 +609,12 @@ class Delivery:
                 self._dispatcher = dispatcher
             return self._dispatcher
 
-    def _send(self, ev: AgentEvent) -> None:
+    def _send(self, ev: Any) -> None:
         """Runs on the dispatcher thread (or in ``drain()``): the amplitude-analytics hand-off."""
+        if type(ev) is tuple:  # (method, build) from defer()
+            ev = _build_deferred(*ev)
+            if ev is None:
+                return
         try:
             self.amplitude.track(to_sdk_event(ev, self._callback))
         except Exception as exc:  # the SDK must never break the host app
@@ -596,10 +639,10 @@ class Delivery:
         dispatcher = self._dispatcher
         return dispatcher.pending if dispatcher is not None else 0
 
-    def _check_id_length(self, ev: AgentEvent) -> None:
+    def _check_id_length(self, user_id: Optional[str], device_id: Optional[str]) -> None:
         """Warn once: Amplitude rejects ids shorter than 5 characters unless min_id_length is lowered."""
         minimum = getattr(getattr(self.amplitude, "configuration", None), "min_id_length", None) or 5
-        for kind, value in (("user_id", ev.user_id), ("device_id", ev.device_id)):
+        for kind, value in (("user_id", user_id), ("device_id", device_id)):
             if value is not None and len(value) < minimum:
                 self._id_checked = True
                 logger.warning(

@@ -75,6 +75,7 @@ class AgentEvent:
         properties: dict[str, Any],
         insert_id: str,
         groups: Optional[dict[str, Any]],
+        time_ms: Optional[int] = None,
     ) -> None:
         self.event_type = event_type
         self.user_id = user_id
@@ -82,7 +83,7 @@ class AgentEvent:
         self.session_id = session_id
         self.properties = properties
         self.insert_id = insert_id
-        self.time = int(time.time() * 1000)
+        self.time = int(time.time() * 1000) if time_ms is None else time_ms
         self.groups = groups
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,18 +103,19 @@ class AgentEvent:
 
 
 class Resolved:
-    """The identity/session fields of one tracking call after defaults and context were applied."""
+    """The identity/session fields of one tracking call after defaults and context were applied,
+    and the moment of the call (``time``, ms since the epoch; ``None`` = when the event is built)."""
 
     __slots__ = (
         "user_id", "session_id", "trace_id", "turn_id", "agent_id", "parent_agent_id", "customer_org_id",
-        "agent_version", "description", "context_json", "env", "device_id", "browser_session_id", "groups",
+        "agent_version", "description", "context_json", "env", "device_id", "browser_session_id", "groups", "time",
     )
 
     def __init__(self) -> None:
         self.user_id = self.session_id = self.trace_id = self.turn_id = None
         self.agent_id = self.parent_agent_id = self.customer_org_id = None
         self.agent_version = self.description = self.context_json = self.env = None
-        self.device_id = self.browser_session_id = self.groups = None
+        self.device_id = self.browser_session_id = self.groups = self.time = None
 
 
 # --------------------------------------------------------------------------------------
@@ -333,6 +335,7 @@ class EventBuilder:
             props,
             insert_id or new_id(),
             r.groups,
+            r.time,
         )
 
     def _message_extras(self, props: dict[str, Any], attachments: Any, labels: Any, label_map: bool) -> None:
