@@ -188,22 +188,44 @@ def measure(make, call, stream, calls, block, warmup):
         call(bare, stream, False)
         call(wrapped, stream, True)
     times = {"bare": [], "wrapped": []}
+    cpu = {"bare": [], "wrapped": []}
+    process = {"bare": 0, "wrapped": 0}  # CPU of the whole process (every thread) per block
     done = 0
+    clock, thread_clock, process_clock = time.perf_counter_ns, time.thread_time_ns, time.process_time_ns
     while done < calls:
         for name, client in (("bare", bare), ("wrapped", wrapped)):
+            p0 = process_clock()
             for _ in range(block):
-                t0 = time.perf_counter_ns()
+                c0 = thread_clock()
+                t0 = clock()
                 call(client, stream, name == "wrapped")
-                times[name].append(time.perf_counter_ns() - t0)
+                t1 = clock()
+                c1 = thread_clock()
+                times[name].append(t1 - t0)
+                cpu[name].append(c1 - c0)
+            process[name] += process_clock() - p0
         done += block
     b = statistics.median(times["bare"]) / 1000
     w = statistics.median(times["wrapped"]) / 1000
+    cb = statistics.median(cpu["bare"]) / 1000
+    cw = statistics.median(cpu["wrapped"]) / 1000
+    n = len(times["bare"])
+    pb = process["bare"] / n / 1000
+    pw = process["wrapped"] / n / 1000
     return {
-        "calls": len(times["bare"]),
+        "calls": n,
         "bare_median_us": round(b, 1),
         "wrapped_median_us": round(w, 1),
         "overhead_us": round(w - b, 1),
         "overhead_pct": round(100 * (w - b) / b, 1),
+        # the calling thread's CPU time per call (medians)
+        "cpu_bare_us": round(cb, 1),
+        "cpu_overhead_us": round(cw - cb, 1),
+        "cpu_overhead_pct": round(100 * (cw - cb) / cb, 1),
+        # CPU of every thread in the process (background delivery included), mean per call
+        "process_cpu_bare_us": round(pb, 1),
+        "process_cpu_overhead_us": round(pw - pb, 1),
+        "process_cpu_overhead_pct": round(100 * (pw - pb) / pb, 1),
     }
 
 

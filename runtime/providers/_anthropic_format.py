@@ -92,6 +92,9 @@ def result(message: Any) -> LLMResult:
 class MessageStreamAccumulator(StreamAccumulator):
     """Folds raw ``RawMessageStreamEvent`` s (objects or dicts) into an ``LLMResult``."""
 
+    read_later = True  # only reads events (the SDK's helper changes message_start's message
+    # as it goes, but only towards the final counts that message_delta reports anyway)
+
     def __init__(self) -> None:
         self.model: str | None = None
         self.usage: dict[str, Any] = {}

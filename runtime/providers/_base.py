@@ -86,6 +86,7 @@ import gc
 import itertools
 import logging
 import queue
+import sys
 import threading
 import time
 import uuid
@@ -93,6 +94,9 @@ import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..context import _ACTIVE
+from ..core.events import new_id as _new_id
 
 logger = logging.getLogger("amplitude_ai")
 
@@ -225,6 +229,41 @@ class LLMRequest:
     is_streaming: bool = False
 
 
+    def resolve(self) -> LLMRequest:
+        return self
+
+
+class LazyRequest:
+    """An :class:`LLMRequest` described later, when the event is built (on the dispatcher thread).
+
+    The caller's thread reads only what must be read at the call: whether it is a chat or an
+    embedding, streaming or not, and the last user input (the caller may append to its message
+    list right after the call). ``describe(*args)`` builds the full :class:`LLMRequest`; pass it
+    copies of mutable containers (``dict(kwargs)``), not the caller's own.
+    """
+
+    __slots__ = ("kind", "user_input", "is_streaming", "_describe", "_args")
+
+    def __init__(
+        self,
+        describe: Callable[..., LLMRequest],
+        *args: Any,
+        user_input: str | None = None,
+        is_streaming: bool = False,
+        kind: str = "chat",
+    ) -> None:
+        self._describe = describe
+        self._args = args
+        self.user_input = user_input
+        self.is_streaming = is_streaming
+        self.kind = kind
+
+    def resolve(self) -> LLMRequest:
+        request = self._describe(*self._args)
+        request.user_input = self.user_input
+        return request
+
+
 @dataclass
 class LLMResult:
     """What one model call returned (all optional; fill what the provider reports)."""
@@ -249,13 +288,61 @@ class StreamAccumulator:
     ``add(item)`` sees every item the SDK yields (before the caller) and returns ``False`` to hide
     the item from the caller; ``result()`` builds the :class:`LLMResult` from what was seen.
     ``add`` may raise: the proxy logs it and keeps delivering items.
+
+    ``read_later = True``: ``add`` only reads items (never hides one) and the items are not
+    changed after they are yielded. The proxy then keeps each item by reference (a list append
+    on the caller's thread) and feeds them to ``add`` when the result is needed — when the
+    event is built, usually on the dispatcher thread — or every :data:`READ_LATER_BATCH` items,
+    which bounds the memory a long stream holds. ``admit(item)``, when defined, still runs on
+    the caller's thread for every item, first; it may hide the item (``False``) or adjust it.
     """
+
+    read_later = False
 
     def add(self, item: Any) -> bool:  # pragma: no cover - interface
         return True
 
     def result(self) -> LLMResult:  # pragma: no cover - interface
         return LLMResult()
+
+
+#: items a ``read_later`` accumulator keeps before it reads them on the caller's thread
+READ_LATER_BATCH = 64
+
+
+class _ReadLater(StreamAccumulator):
+    """Keeps a stream's items and lets a ``read_later`` accumulator read them later (see above)."""
+
+    __slots__ = ("inner", "items", "admit")
+
+    def __init__(self, inner: StreamAccumulator) -> None:
+        self.inner = inner
+        self.items: list[Any] = []
+        self.admit = getattr(inner, "admit", None)
+
+    def add(self, item: Any) -> bool:
+        admit = self.admit
+        if admit is not None and admit(item) is False:
+            return False
+        items = self.items
+        items.append(item)
+        if len(items) >= READ_LATER_BATCH:
+            self._read()
+        return True
+
+    def _read(self) -> None:
+        items = self.items[:]
+        self.items.clear()  # in place: the sync proxy's generator appends to this very list
+        add = self.inner.add
+        for item in items:
+            try:
+                add(item)
+            except Exception:
+                logger.warning("amplitude-ai: failed to read a stream item", exc_info=True)
+
+    def result(self) -> LLMResult:
+        self._read()
+        return self.inner.result()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,21 +369,6 @@ def _warn_anonymous_once() -> None:
             "(This warning is shown once.)",
             _PROCESS_DEVICE_ID,
         )
-
-
-_get_active_context: Callable[[], Any] | None = None
-
-
-def _active_context() -> Any:
-    global _get_active_context
-    try:
-        if _get_active_context is None:
-            from ..context import get_active_context
-
-            _get_active_context = get_active_context
-        return _get_active_context()
-    except Exception:  # context module missing or failing: treat as no session
-        return None
 
 
 def _tracked_by_hand(ctx: Any, identity: dict[str, Any], text: str) -> bool:
@@ -335,10 +407,6 @@ def _coerce(amplitude: Any) -> Any:
 
         _coerce_ai = coerce_ai
     return _coerce_ai(amplitude)
-
-
-def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v is not None}
 
 
 class Tracker:
@@ -384,7 +452,7 @@ class Tracker:
     def propagation_headers(self) -> dict[str, str] | None:
         """Trace headers to add to an outgoing call when ``AIConfig(propagate_context=True)``."""
         try:
-            ai = self.ai()
+            ai = self._ai or self.ai()
             config = getattr(ai, "config", None)
             if not getattr(config, "propagate_context", False):
                 return None
@@ -400,7 +468,15 @@ _finish_lock = threading.Lock()
 
 
 class CallRecord:
-    """One model call in flight. ``finish`` emits its event exactly once; it never raises."""
+    """One model call in flight. ``finish`` emits its event exactly once; it never raises.
+
+    On the caller's thread a record only reads what depends on the moment of the call: identity
+    and the active context (session, agent, trace, turn), timestamps, the last user input. The
+    request description, the response parsing and the events themselves are built by
+    :func:`_user_message_event` / :func:`_response_event`, which ``AmplitudeAI`` runs on its
+    dispatcher thread when it sends to Amplitude (right away for ``MockAmplitudeAI``, debug,
+    dry-run and ``validate=True``).
+    """
 
     __slots__ = (
         "tracker",
@@ -413,7 +489,7 @@ class CallRecord:
         "_agent_source",
     )
 
-    def __init__(self, tracker: Tracker, request: LLMRequest, options: CallOptions) -> None:
+    def __init__(self, tracker: Tracker, request: LLMRequest | LazyRequest, options: CallOptions) -> None:
         self.tracker = tracker
         self.request = request
         self.started = time.perf_counter()
@@ -435,8 +511,10 @@ class CallRecord:
 
     # -- identity -------------------------------------------------------------------------
     def _resolve_identity(self, options: CallOptions) -> Any:
-        options = options.merged_over(self.tracker.defaults)
-        ctx = _active_context()
+        defaults = self.tracker.defaults
+        if defaults is not None:
+            options = options.merged_over(defaults)
+        ctx = _ACTIVE.get()
         user_id = options.user_id
         if user_id is None and ctx is not None:
             user_id = getattr(ctx, "user_id", None)
@@ -451,7 +529,7 @@ class CallRecord:
         if options.trace_id is not None:
             ident["trace_id"] = options.trace_id
         if options.event_properties:
-            ident["event_properties"] = options.event_properties
+            ident["event_properties"] = dict(options.event_properties)
         if options.groups:
             ident["groups"] = options.groups
         self.identity = ident
@@ -459,12 +537,15 @@ class CallRecord:
         return ctx
 
     def _emit_user_message(self) -> None:
-        ai = self.tracker.ai()
-        ai.track_user_message(
-            content=self.request.user_input,
-            message_source="agent" if self._agent_source else "user",
-            _manual=False,
-            **self.identity,
+        tracker = self.tracker
+        (tracker._ai or tracker.ai())._track_for_provider(
+            "track_user_message",
+            self.identity,
+            True,
+            _user_message_event,
+            self.request.user_input,
+            "agent" if self._agent_source else "user",
+            self.identity.get("event_properties"),
         )
 
     # -- timing ---------------------------------------------------------------------------
@@ -477,8 +558,17 @@ class CallRecord:
         return self._done
 
     # -- finishing ------------------------------------------------------------------------
-    def finish(self, result: LLMResult | None = None, error: BaseException | None = None) -> None:
-        """Emit the response/embedding event (first call only). Never raises."""
+    def finish(
+        self,
+        result: LLMResult | Callable[[], LLMResult | None] | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        """Emit the response/embedding event (first call only). Never raises.
+
+        ``result`` may be a callable (e.g. reading the SDK's response object): it is called when
+        the event is built, possibly on another thread, so it must only read objects the caller
+        will not change (SDK response models, a finished stream accumulator).
+        """
         if self._done:
             return
         with _finish_lock:  # held for two attribute accesses: one lock for all records is enough
@@ -487,83 +577,98 @@ class CallRecord:
             self._done = True
         latency_ms = (time.perf_counter() - self.started) * 1000.0
         try:
-            self.context.run(self._emit, result or LLMResult(), error, latency_ms)
+            self.context.run(self._emit, result, error, latency_ms)
         except RuntimeError:
             # the captured context is entered right now (re-entrant finish): emit in the current one
             try:
-                self._emit(result or LLMResult(), error, latency_ms)
+                self._emit(result, error, latency_ms)
             except Exception:
                 logger.warning("amplitude-ai: failed to record an LLM call", exc_info=True)
         except Exception:
             logger.warning("amplitude-ai: failed to record an LLM call", exc_info=True)
 
-    def _emit(self, result: LLMResult, error: BaseException | None, latency_ms: float) -> None:
-        req = self.request
-        ai = self.tracker.ai()
-        model = result.model or req.model
-        error_fields: dict[str, Any] = {}
-        if error is not None:
-            error_fields = {"is_error": True, "error_message": _error_message(error)}
-        if req.kind == "embedding":
-            identity = self.identity
-            if error_fields:  # track_embedding has no error parameters: carry them as properties
-                extra = {"[Agent] Is Error": True, "[Agent] Error Message": error_fields["error_message"]}
-                identity = {**identity, "event_properties": {**(identity.get("event_properties") or {}), **extra}}
-            ai.track_embedding(
-                model=model,
-                provider=self.tracker.provider,
-                latency_ms=latency_ms,
-                **_drop_none({"input_tokens": result.input_tokens, "dimensions": result.embedding_dimensions}),
-                **identity,
-            )
-            return
-        # one kwargs dict, filled with what is present (the None checks are cheaper than a
-        # full dict plus a filtering pass plus three ** merges)
-        kw: dict[str, Any] = {
-            "content": result.output_text or "",
-            "model": model,
-            "provider": self.tracker.provider,
-            "latency_ms": latency_ms,
-            "is_streaming": req.is_streaming,
-        }
-        total = result.total_tokens
-        if total is None:
-            total = _sum_tokens(result.input_tokens, result.output_tokens)
-        if result.input_tokens is not None:
-            kw["input_tokens"] = result.input_tokens
-        if result.output_tokens is not None:
-            kw["output_tokens"] = result.output_tokens
-        if total is not None:
-            kw["total_tokens"] = total
-        if result.reasoning_tokens is not None:
-            kw["reasoning_tokens"] = result.reasoning_tokens
-        if result.cache_read_tokens is not None:
-            kw["cache_read_tokens"] = result.cache_read_tokens
-        if result.cache_creation_tokens is not None:
-            kw["cache_creation_tokens"] = result.cache_creation_tokens
-        if result.finish_reason is not None:
-            kw["finish_reason"] = result.finish_reason
-        if req.system_prompt is not None:
-            kw["system_prompt"] = req.system_prompt
-        if req.temperature is not None:
-            kw["temperature"] = req.temperature
-        if req.top_p is not None:
-            kw["top_p"] = req.top_p
-        if req.max_output_tokens is not None:
-            kw["max_output_tokens"] = req.max_output_tokens
-        if result.tool_calls:
-            kw["tool_calls"] = result.tool_calls
-        if result.reasoning_content:
-            kw["reasoning_content"] = result.reasoning_content
-        if req.tool_definitions:
-            kw["tool_definitions"] = req.tool_definitions
-        if req.is_streaming and self.ttfb_ms is not None:
-            kw["ttfb_ms"] = self.ttfb_ms
-        if error_fields:
-            kw.update(error_fields)
-        if self.identity:
-            kw.update(self.identity)
-        ai.track_ai_message(**kw)
+    def _emit(self, result: Any, error: BaseException | None, latency_ms: float) -> None:
+        request = self.request
+        embedding = request.kind == "embedding"
+        tracker = self.tracker
+        (tracker._ai or tracker.ai())._track_for_provider(
+            "track_embedding" if embedding else "track_ai_message",
+            self.identity,
+            not embedding,
+            _response_event,
+            request,
+            result,
+            None if error is None else _error_message(error),
+            latency_ms,
+            self.ttfb_ms,
+            self.tracker.provider,
+            self.identity.get("event_properties"),
+        )
+
+
+# --- the events of one call, built from the record's snapshot (maybe on another thread) --------
+
+
+def _user_message_event(builder: Any, r: Any, content: str, source: str, event_properties: Any) -> Any:
+    return builder.user_message(r, content, message_id=_new_id(), message_source=source, event_properties=event_properties)
+
+
+def _response_event(
+    builder: Any,
+    r: Any,
+    request: LLMRequest | LazyRequest,
+    result: Any,
+    error_message: str | None,
+    latency_ms: float,
+    ttfb_ms: float | None,
+    provider: str,
+    event_properties: dict[str, Any] | None,
+) -> Any:
+    if callable(result):
+        result = _safe(result)
+    if result is None:
+        result = LLMResult()
+    req = request.resolve()
+    model = result.model or req.model
+    if req.kind == "embedding":
+        if error_message is not None:  # Embedding has no error properties of its own: carry them
+            event_properties = {
+                **(event_properties or {}), "[Agent] Is Error": True, "[Agent] Error Message": error_message,
+            }
+        return builder.embedding(
+            r, span_id=_new_id(), model=model, provider=provider, latency_ms=latency_ms,
+            input_tokens=result.input_tokens, dimensions=result.embedding_dimensions, event_properties=event_properties,
+        )
+    total = result.total_tokens
+    if total is None:
+        total = _sum_tokens(result.input_tokens, result.output_tokens)
+    return builder.ai_message(
+        r,
+        result.output_text or "",
+        message_id=_new_id(),
+        model=model,
+        provider=provider,
+        latency_ms=latency_ms,
+        input_tokens=result.input_tokens,
+        output_tokens=result.output_tokens,
+        total_tokens=total,
+        reasoning_tokens=result.reasoning_tokens,
+        cache_read_tokens=result.cache_read_tokens,
+        cache_creation_tokens=result.cache_creation_tokens,
+        ttfb_ms=ttfb_ms if req.is_streaming else None,
+        finish_reason=result.finish_reason,
+        tool_calls=result.tool_calls or None,
+        reasoning_content=result.reasoning_content or None,
+        system_prompt=req.system_prompt,
+        tool_definitions=req.tool_definitions or None,
+        temperature=req.temperature,
+        max_output_tokens=req.max_output_tokens,
+        top_p=req.top_p,
+        is_streaming=req.is_streaming,
+        is_error=error_message is not None,
+        error_message=error_message,
+        event_properties=event_properties,
+    )
 
 
 def _sum_tokens(a: int | None, b: int | None) -> int | None:
@@ -599,12 +704,15 @@ def run_sync(
     parse_response: Callable[[Any], LLMResult | None],
     stream_accumulator: Callable[[], StreamAccumulator] | None = None,
     is_stream: Callable[[Any], bool] | None = None,
+    parse_later: bool = True,
 ) -> Any:
     """Call the SDK once, tracked. Returns exactly what the SDK returned (streams proxied).
 
     ``is_stream(response)`` decides whether the response is a stream (default:
     ``request.is_streaming``); streams are wrapped in :class:`TrackedStream` fed to a fresh
-    ``stream_accumulator()``.
+    ``stream_accumulator()``. ``parse_response(response)`` runs when the event is built (maybe
+    on the dispatcher thread); ``parse_later=False`` runs it before returning, for responses
+    the caller will consume or change (raw HTTP responses).
     """
     record = tracker.start(request, options)
     try:
@@ -617,7 +725,7 @@ def run_sync(
         acc = _safe(stream_accumulator)
         if acc is not None:
             return TrackedStream(response, record, acc)
-    record.finish(_safe(parse_response, response))
+    record.finish(functools.partial(parse_response, response) if parse_later else _safe(parse_response, response))
     return response
 
 
@@ -630,6 +738,7 @@ async def run_async(
     parse_response: Callable[[Any], LLMResult | None],
     stream_accumulator: Callable[[], StreamAccumulator] | None = None,
     is_stream: Callable[[Any], bool] | None = None,
+    parse_later: bool = True,
 ) -> Any:
     """Async twin of :func:`run_sync`: ``invoke()`` returns an awaitable."""
     record = tracker.start(request, options)
@@ -643,7 +752,7 @@ async def run_async(
         acc = _safe(stream_accumulator)
         if acc is not None:
             return AsyncTrackedStream(response, record, acc)
-    record.finish(_safe(parse_response, response))
+    record.finish(functools.partial(parse_response, response) if parse_later else _safe(parse_response, response))
     return response
 
 
@@ -653,10 +762,9 @@ async def run_async(
 
 
 def _finish_from_accumulator(record: CallRecord, acc: StreamAccumulator, error: BaseException | None = None) -> None:
-    if record.done:
+    if record._done:
         return
-    result = _safe(acc.result)
-    record.finish(result, error)
+    record.finish(acc.result, error)  # the accumulator is complete: read it when the event is built
 
 
 # --- streams abandoned without being closed -----------------------------------------------------
@@ -703,11 +811,15 @@ def _ensure_worker() -> None:
 
 
 def _finish_collected(record: CallRecord, acc: StreamAccumulator) -> None:
-    if _in_cyclic_gc and not getattr(weakref.finalize, "_shutdown", False):
+    if _in_cyclic_gc and not _interpreter_exiting():
         _counts["queued"] = next(_queued)
         _deferred.put((record, acc))
         return
     _finish_from_accumulator(record, acc)
+
+
+def _interpreter_exiting() -> bool:
+    return sys.is_finalizing() or getattr(weakref.finalize, "_shutdown", False)
 
 
 def wait_for_deferred(timeout: float = 5.0) -> bool:
@@ -721,17 +833,28 @@ def wait_for_deferred(timeout: float = 5.0) -> bool:
 class _ProxyBase:
     """Attribute pass-through shared by the sync and async proxies."""
 
-    __slots__ = ("_amp_stream", "_amp_record", "_amp_acc", "_amp_finalizer", "_amp_iter", "__weakref__")
+    __slots__ = ("_amp_stream", "_amp_record", "_amp_acc", "_amp_add", "_amp_iter", "__weakref__")
 
     def __init__(self, stream: Any, record: CallRecord, acc: StreamAccumulator) -> None:
+        if acc.read_later:
+            acc = _ReadLater(acc)
         object.__setattr__(self, "_amp_stream", stream)
         object.__setattr__(self, "_amp_record", record)
         object.__setattr__(self, "_amp_acc", acc)
+        object.__setattr__(self, "_amp_add", acc.add)
         object.__setattr__(self, "_amp_iter", None)
-        # garbage-collected before it was exhausted or closed: record what we saw
-        object.__setattr__(self, "_amp_finalizer", weakref.finalize(self, _finish_collected, record, acc))
         if _worker is None:
             _ensure_worker()
+
+    def __del__(self) -> None:
+        # freed before it was exhausted or closed: record what was seen (a __del__ costs less
+        # per stream than a weakref.finalize, and cyclic garbage is still collected: PEP 442)
+        try:
+            record = object.__getattribute__(self, "_amp_record")
+        except AttributeError:  # __init__ did not get that far
+            return
+        if not record._done:
+            _finish_collected(record, object.__getattribute__(self, "_amp_acc"))
 
     # isinstance(proxy, openai.Stream) keeps working
     @property  # type: ignore[misc]
@@ -749,19 +872,45 @@ class _ProxyBase:
 
     def _amp_finish(self, error: BaseException | None = None) -> None:
         record = self._amp_record
-        if not record.done:
+        if not record._done:
             _finish_from_accumulator(record, self._amp_acc, error)
-        self._amp_finalizer.detach()
 
-    def _amp_seen(self, item: Any) -> bool:
-        record = self._amp_record
-        if record.ttfb_ms is None:
-            record.mark_first_token()
-        try:
-            return self._amp_acc.add(item) is not False
-        except Exception:
-            logger.warning("amplitude-ai: failed to read a stream item", exc_info=True)
-            return True
+
+def _iterate(proxy: TrackedStream, it: Any, record: CallRecord, acc: StreamAccumulator) -> Any:
+    """The items of a sync stream, seen (TTFB, accumulator) before the caller gets them.
+
+    Holds ``proxy`` (so ``for x in client...create(stream=True)`` keeps it alive while looping);
+    the proxy does not hold the generator, so no reference cycle: a loop left early frees the
+    generator at once, and the proxy records when it is closed or freed.
+    """
+    # a read_later accumulator without admit(): append here, no call per item
+    items = acc.items if type(acc) is _ReadLater and acc.admit is None else None
+    add = acc.add
+    try:
+        for item in it:
+            if record.ttfb_ms is None:
+                record.mark_first_token()
+            if items is not None:
+                items.append(item)
+                if len(items) >= READ_LATER_BATCH:
+                    acc._read()  # type: ignore[attr-defined]
+                yield item
+                continue
+            try:
+                keep = add(item) is not False
+            except Exception:
+                logger.warning("amplitude-ai: failed to read a stream item", exc_info=True)
+                keep = True
+            if keep:
+                yield item
+    except GeneratorExit:  # the loop was left early: the proxy records when closed or freed
+        raise
+    except BaseException as exc:
+        if not record._done:
+            _finish_from_accumulator(record, acc, exc)
+        raise
+    if not record._done:
+        _finish_from_accumulator(record, acc)
 
 
 class TrackedStream(_ProxyBase):
@@ -769,14 +918,27 @@ class TrackedStream(_ProxyBase):
 
     __slots__ = ()
 
-    def __iter__(self) -> TrackedStream:
-        return self
+    # ``for`` loops run in a generator (resuming a generator costs less per item than calling
+    # a __next__ method), like the SDK streams' own __iter__; ``next(proxy)`` reads the same
+    # underlying iterator, so both continue where the other stopped.
+    def __iter__(self) -> Any:
+        it = self._amp_iter
+        if it is None:
+            it = self._amp_sdk_iter()
+        return _iterate(self, it, self._amp_record, self._amp_acc)
 
-    def __next__(self) -> Any:
+    def _amp_sdk_iter(self) -> Any:
         it = self._amp_iter
         if it is None:
             it = iter(self._amp_stream)
             object.__setattr__(self, "_amp_iter", it)
+        return it
+
+    def __next__(self) -> Any:
+        it = self._amp_iter
+        if it is None:
+            it = self._amp_sdk_iter()
+        add = self._amp_add
         while True:
             try:
                 item = next(it)
@@ -786,7 +948,14 @@ class TrackedStream(_ProxyBase):
             except BaseException as exc:
                 self._amp_finish(exc)
                 raise
-            if self._amp_seen(item):
+            record = self._amp_record
+            if record.ttfb_ms is None:
+                record.mark_first_token()
+            try:
+                if add(item) is not False:
+                    return item
+            except Exception:
+                logger.warning("amplitude-ai: failed to read a stream item", exc_info=True)
                 return item
 
     def __enter__(self) -> TrackedStream:
@@ -832,7 +1001,14 @@ class AsyncTrackedStream(_ProxyBase):
             except BaseException as exc:
                 self._amp_finish(exc)
                 raise
-            if self._amp_seen(item):
+            record = self._amp_record
+            if record.ttfb_ms is None:
+                record.mark_first_token()
+            try:
+                if self._amp_add(item) is not False:
+                    return item
+            except Exception:
+                logger.warning("amplitude-ai: failed to read a stream item", exc_info=True)
                 return item
 
     async def __aenter__(self) -> AsyncTrackedStream:
@@ -886,7 +1062,7 @@ def text_of(content: Any) -> str | None:
             if isinstance(part, str):
                 parts.append(part)
                 continue
-            text = part.get("text") if isinstance(part, Mapping) else getattr(part, "text", None)
+            text = part.get("text") if type(part) is dict or isinstance(part, Mapping) else getattr(part, "text", None)
             if isinstance(text, str):
                 parts.append(text)
         return "\n".join(parts) if parts else None
@@ -897,7 +1073,7 @@ def text_of(content: Any) -> str | None:
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if isinstance(obj, Mapping):
+    if type(obj) is dict or isinstance(obj, Mapping):  # the plain-dict test skips the ABC machinery
         return obj.get(key, default)
     return getattr(obj, key, default)
 

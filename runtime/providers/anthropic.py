@@ -7,7 +7,6 @@ context manager, untouched: only the raw event stream underneath is observed),
 
 from __future__ import annotations
 
-import copy as _copy
 import inspect
 from collections.abc import Mapping
 from functools import cached_property
@@ -24,12 +23,14 @@ from anthropic.resources.messages import Messages as _Messages
 from . import _anthropic_format as fmt
 from ._base import (
     CallOptions,
+    LazyRequest,
     LLMRequest,
     LLMResult,
     PatchTarget,
     Tracker,
     adopt_instance,
     bound_subclass,
+    last_user_text,
     pop_call_options,
     run_async,
     run_sync,
@@ -66,6 +67,13 @@ def _parser(streaming: bool, mode: str | None) -> Any:
     return parse
 
 
+def _describe(kwargs: dict[str, Any], streaming: bool) -> LLMRequest:
+    try:
+        return fmt.request(kwargs, is_streaming=streaming)
+    except Exception:
+        return LLMRequest(model=kwargs.get("model"), is_streaming=streaming)
+
+
 def _is_stream(response: Any) -> bool:
     return isinstance(response, (_sdk.Stream, _sdk.AsyncStream))
 
@@ -87,10 +95,16 @@ class _TrackedResource:
         if tracker is None:
             return self
         try:
-            request = fmt.request(kwargs, is_streaming=streaming)
+            # the last user input now (the caller may append to its list after the call); the
+            # rest of the request is described when the event is built, from a copy of kwargs
+            request: Any = LazyRequest(
+                _describe, dict(kwargs), streaming, user_input=last_user_text(kwargs.get("messages")),
+                is_streaming=streaming,
+            )
         except Exception:
             request = LLMRequest(model=kwargs.get("model"), is_streaming=streaming)
-        resource = _copy.copy(self)
+        resource = object.__new__(type(self))  # a shallow copy (what copy.copy does, minus its dispatch)
+        resource.__dict__.update(self.__dict__)
         resource._post = self._amp_post(tracker, request, options, streaming)
         return resource
 
@@ -99,14 +113,16 @@ class _TrackedResource:
 
         def tracked_post(*args: Any, **kwargs: Any) -> Any:
             kwargs = _with_propagation(tracker, kwargs)
+            mode = _raw_mode(kwargs)
             return run_sync(
                 tracker,
                 request,
                 options,
                 lambda: post(*args, **kwargs),
-                parse_response=_parser(streaming, _raw_mode(kwargs)),
+                parse_response=_parser(streaming, mode),
                 stream_accumulator=fmt.MessageStreamAccumulator,
                 is_stream=_is_stream,
+                parse_later=mode is None,
             )
 
         return tracked_post
@@ -128,6 +144,7 @@ class _AsyncTrackedResource(_TrackedResource):
                     parse_response=_parser(streaming, mode),
                     stream_accumulator=fmt.MessageStreamAccumulator,
                     is_stream=_is_stream,
+                    parse_later=mode is None,
                 )
             # async raw responses parse with a coroutine: parse (SDK-cached) before recording
             parsed: list[Any] = []

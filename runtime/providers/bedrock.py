@@ -101,6 +101,8 @@ def converse_result(response: Any) -> LLMResult:
 class ConverseStreamAccumulator(StreamAccumulator):
     """Folds ``converse_stream`` events (dicts keyed by event name) into an ``LLMResult``."""
 
+    read_later = True
+
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.reasoning: list[str] = []
@@ -233,6 +235,8 @@ def invoke_result(data: Any, headers: dict[str, Any] | None = None) -> LLMResult
 
 class InvokeStreamAccumulator(StreamAccumulator):
     """``invoke_model_with_response_stream`` events: ``{"chunk": {"bytes": b"<model JSON>"}}``."""
+
+    read_later = True
 
     def __init__(self) -> None:
         self.anthropic = anthropic_format.MessageStreamAccumulator()

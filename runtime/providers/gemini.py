@@ -130,6 +130,8 @@ def _sum(*values: Any) -> int | None:
 class ResponseAccumulator(StreamAccumulator):
     """Folds ``GenerateContentResponse`` chunks into an ``LLMResult`` (a whole reply is one chunk)."""
 
+    read_later = True
+
     def __init__(self) -> None:
         self.model: str | None = None
         self.texts: list[str] = []

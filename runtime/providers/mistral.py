@@ -116,6 +116,8 @@ def result(response: Any) -> LLMResult:
 class ChunkAccumulator(StreamAccumulator):
     """Folds ``CompletionEvent`` s (``event.data`` is a ``CompletionChunk``) into an ``LLMResult``."""
 
+    read_later = True
+
     def __init__(self) -> None:
         self.model: str | None = None
         self.texts: list[str] = []

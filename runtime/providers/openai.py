@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import weakref
 import logging
 from collections.abc import Mapping
 from functools import cached_property
@@ -258,9 +259,24 @@ def _parse_embedding(resp: Any) -> LLMResult:
 # ---------------------------------------------------------------------------------------------
 
 
+class _UsageOnly:
+    """Stands for the usage-only chunk of a stream we asked usage for (never reaches the caller)."""
+
+    __slots__ = ("usage",)
+
+    def __init__(self, usage: Any) -> None:
+        self.usage = usage
+
+
+#: HTTP responses of streams whose usage we asked for (see _Tracked._process_response_data)
+_USAGE_REQUESTED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 class _ChatStream(StreamAccumulator):
     """Chat completion chunks (also legacy completions when ``legacy=True``)."""
 
+    # Read as they come (not read_later): every chunk needs a look on the caller's thread anyway
+    # when we asked for usage, and folding a chunk frees it right away.
     __slots__ = ("injected", "legacy", "model", "text", "reasoning", "finish", "usage", "calls")
 
     def __init__(self, injected: bool, legacy: bool = False) -> None:
@@ -274,6 +290,9 @@ class _ChatStream(StreamAccumulator):
         self.calls: dict[int, dict[str, Any]] = {}
 
     def add(self, chunk: Any) -> bool:
+        if type(chunk) is _UsageOnly:  # the usage-only chunk we asked for, left unbuilt: hide it
+            self.usage = chunk.usage
+            return False
         if self.model is None:
             self.model = getattr(chunk, "model", None)
         usage = getattr(chunk, "usage", None)
@@ -283,8 +302,9 @@ class _ChatStream(StreamAccumulator):
             if self.injected and not choices:
                 return False  # the usage-only chunk we asked for: the caller never asked for it
         elif self.injected:
-            # the server echoes ``"usage": null`` on every chunk once usage was requested;
-            # keep the chunk identical to what the caller would have received without it
+            # the server echoes ``"usage": null`` on every chunk once usage was requested; keep
+            # the chunk identical to what the caller would have received without it (usually
+            # done before the chunk is built: see _Tracked._process_response_data)
             fields_set = getattr(chunk, "__pydantic_fields_set__", None)
             if fields_set is not None:
                 fields_set.discard("usage")
@@ -336,6 +356,7 @@ class _ResponsesStream(StreamAccumulator):
     """Responses API events: the final ``response.completed`` (or failed/incomplete) holds it all."""
 
     __slots__ = ("final", "model", "text")
+    read_later = True
 
     def __init__(self) -> None:
         self.final: Any = None
@@ -420,6 +441,18 @@ class _Prepared:
 
     def accumulator(self) -> StreamAccumulator:
         return self.endpoint.stream(self.injected)
+
+    def sent(self, response: Any) -> Any:
+        """The SDK's return value, unchanged; a stream we asked usage for is registered (see
+        ``_Tracked._process_response_data``)."""
+        if self.injected and self.raw is None:
+            http_response = getattr(response, "response", None)
+            if http_response is not None:
+                try:
+                    _USAGE_REQUESTED.add(http_response)
+                except TypeError:
+                    pass
+        return response
 
     def parse(self, response: Any) -> LLMResult | None:
         if self.raw is None:
@@ -569,6 +602,20 @@ class _Tracked:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         _setup(self, amplitude, self._amplitude_provider)
 
+    def _process_response_data(self, *, data: Any, cast_to: Any, response: Any) -> Any:
+        # Streams we asked usage for (stream_options.include_usage) carry "usage": null in every
+        # chunk and end with one usage-only chunk. Drop the nulls before the SDK builds a chunk
+        # (it is then what the caller would have received), and do not build the usage-only
+        # chunk at all: our stream proxy takes its usage and hides it (_ChatStream.add).
+        if _USAGE_REQUESTED and type(data) is dict and response in _USAGE_REQUESTED:
+            if "usage" in data:
+                usage = data["usage"]
+                if usage is None:
+                    del data["usage"]  # a dict the SDK just decoded from this event's JSON
+                elif not data.get("choices"):
+                    return _UsageOnly(usage)
+        return super()._process_response_data(data=data, cast_to=cast_to, response=response)  # type: ignore[misc]
+
     @property
     def amplitude_tracker(self) -> Tracker:
         return self.__dict__["_amplitude_tracker"]
@@ -607,7 +654,7 @@ class _SyncTracked(_Tracked):
             tracker,
             prep.request,
             prep.options,
-            lambda: super(_SyncTracked, self).post(path, **kw),  # type: ignore[misc]
+            lambda: prep.sent(super(_SyncTracked, self).post(path, **kw)),  # type: ignore[misc]
             parse_response=prep.parse,
             stream_accumulator=prep.accumulator,
             is_stream=prep.is_stream,
@@ -638,11 +685,15 @@ class _AsyncTracked(_Tracked):
             tracker,
             prep.request,
             prep.options,
-            lambda: super(_AsyncTracked, self).post(path, **kw),  # type: ignore[misc]
+            lambda: _sent_async(prep, super(_AsyncTracked, self).post(path, **kw)),  # type: ignore[misc]
             parse_response=prep.parse,
             stream_accumulator=prep.accumulator,
             is_stream=prep.is_stream,
         )
+
+
+async def _sent_async(prep: _Prepared, pending: Any) -> Any:
+    return prep.sent(await pending)
 
 
 def _finish_raw_async(prep: _Prepared, record: Any, response: Any) -> Any:
