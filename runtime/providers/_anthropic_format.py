@@ -9,17 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._base import LLMRequest, LLMResult, StreamAccumulator, as_float, as_int, last_user_text, text_of
+from ._base import LLMRequest, LLMResult, StreamAccumulator, as_float, as_int, last_user_text, read_field, text_of
 
 _TOOL_USE = ("tool_use", "server_tool_use", "mcp_tool_use")
 
 
-def get(obj: Any, name: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
+get = read_field  # objects and plain dicts alike
 
 
 def given(value: Any) -> Any:

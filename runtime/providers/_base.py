@@ -1072,10 +1072,51 @@ def text_of(content: Any) -> str | None:
     return None
 
 
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if type(obj) is dict or isinstance(obj, Mapping):  # the plain-dict test skips the ABC machinery
-        return obj.get(key, default)
-    return getattr(obj, key, default)
+_MISSING = object()
+
+
+def read_field(obj: Any, name: str, default: Any = None) -> Any:
+    """``obj[name]`` of a mapping, else ``obj.name``; ``default`` when absent or ``obj`` is None.
+
+    SDK responses are mostly pydantic models, which keep fields in ``__dict__`` and extra fields
+    in ``__pydantic_extra__``; reading those directly skips pydantic's ``__getattr__``, which
+    raises (slowly) for every absent attribute — and parsers ask for many optional ones.
+    """
+    if obj is None:
+        return default
+    if type(obj) is dict:
+        return obj.get(name, default)
+    data = getattr(obj, "__dict__", None)
+    if data is not None:
+        value = data.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+        if not _class_has(type(obj), name):  # not a property or other class attribute
+            extra = getattr(obj, "__pydantic_extra__", _MISSING)
+            if extra is not _MISSING:  # a pydantic model without that field
+                return extra.get(name, default) if extra else default
+    value = getattr(obj, name, _MISSING)
+    if value is _MISSING:
+        return obj.get(name, default) if isinstance(obj, Mapping) else default
+    return value
+
+
+_class_attrs: dict[tuple[type, str], bool] = {}
+
+
+def _class_has(cls: type, name: str) -> bool:
+    # cached: hasattr() on a pydantic model class goes through its metaclass __getattr__, which
+    # raises for every miss
+    key = (cls, name)
+    found = _class_attrs.get(key)
+    if found is None:
+        if len(_class_attrs) > 4096:
+            _class_attrs.clear()
+        found = _class_attrs[key] = any(name in vars(klass) for klass in cls.__mro__)
+    return found
+
+
+_get = read_field
 
 
 def last_user_text(messages: Any, *, role_key: str = "role", user_role: str = "user") -> str | None:
@@ -1192,6 +1233,7 @@ __all__ = [
     "as_int",
     "bound_subclass",
     "carry_options",
+    "read_field",
     "first_text_with_role",
     "last_user_text",
     "pop_call_options",

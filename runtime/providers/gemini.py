@@ -25,6 +25,7 @@ from ._base import (
     as_float,
     as_int,
     bound_subclass,
+    read_field,
     pop_call_options,
     run_async,
     run_sync,
@@ -37,12 +38,7 @@ PROVIDER = "google"  # the spec's [Agent] Provider value for Gemini
 # --------------------------------------------------------------------------- parsing
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
+_get = read_field
 
 
 def _content_text(content: Any) -> str | None:

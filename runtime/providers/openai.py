@@ -41,6 +41,7 @@ from ._base import (
     as_float,
     as_int,
     bound_subclass,
+    read_field,
     carry_options,
     first_text_with_role,
     last_user_text,
@@ -56,18 +57,7 @@ logger = logging.getLogger("amplitude_ai")
 _RAW_HEADER = "X-Stainless-Raw-Response"
 
 
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if type(obj) is dict:
-        return obj.get(key, default)
-    value = getattr(obj, key, _MISSING)
-    if value is _MISSING:
-        return obj.get(key, default) if isinstance(obj, Mapping) else default
-    return value
-
-
-_MISSING = object()
+_get = read_field
 
 
 def _extra(obj: Any, key: str) -> Any:
