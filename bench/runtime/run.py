@@ -55,6 +55,7 @@ def bench_events(sides: dict[str, str], rounds: int, reps: int, contents: list[s
     for kind in contents:
         per_side: dict[str, dict[str, list[float]]] = {s: {c: [] for c in CALLS} for s in sides}
         per_side_cpu: dict[str, dict[str, list[float]]] = {s: {c: [] for c in CALLS} for s in sides}
+        per_side_total: dict[str, dict[str, list[float]]] = {s: {c: [] for c in CALLS} for s in sides}
         errors: dict[str, str] = {}
         for r in range(rounds):
             order = list(sides) if r % 2 == 0 else list(reversed(list(sides)))
@@ -72,8 +73,9 @@ def bench_events(sides: dict[str, str], rounds: int, reps: int, contents: list[s
                 for c in CALLS:
                     per_side[side][c].append(res["medians_us"][c])
                     per_side_cpu[side][c].append(res["cpu_medians_us"][c])
+                    per_side_total[side][c].append(res["total_cpu_us"][c])
             print(f"  [{kind}] round {r + 1}/{rounds} done", file=sys.stderr)
-        out[kind] = {"rounds": per_side, "cpu_rounds": per_side_cpu, "errors": errors}
+        out[kind] = {"rounds": per_side, "cpu_rounds": per_side_cpu, "total_rounds": per_side_total, "errors": errors}
     return out
 
 
@@ -164,11 +166,14 @@ def render(args, events: dict, imports: dict, pii: dict, sides: dict[str, str], 
         f"Each round is a fresh process: {args.reps} timed calls after a warm-up; the figure is the median",
         f"of the per-round medians over {args.rounds} rounds (ours and peer alternate).",
         "",
-        "Wall = `perf_counter` per call; CPU = the thread's CPU time per call (less sensitive to the",
-        "machine's load).",
+        "**Total CPU** (what the target is judged on) = CPU time of the whole process, every thread,",
+        f"over {args.reps} calls plus the `flush()` that follows, divided by the calls: it counts work",
+        "done after the call returns (ours builds these events on its dispatcher thread) as well as",
+        "the caller's. **Caller** = what the calling thread itself spends per call (median): wall",
+        "(`perf_counter`) and the thread's CPU time.",
         "",
-        "| content | call | ours wall | peer wall | ours / peer | ours CPU | peer CPU | ours / peer | target ≤ 1/6 |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| content | call | ours total CPU | peer total CPU | ours / peer | target ≤ 1/6 | ours caller wall | peer caller wall | ours caller CPU | peer caller CPU |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     for kind, data in events.items():
         for c in CALLS:
@@ -176,19 +181,24 @@ def render(args, events: dict, imports: dict, pii: dict, sides: dict[str, str], 
             p = _med(data["rounds"].get("peer", {}).get(c, []))
             oc = _med(data["cpu_rounds"].get("ours", {}).get(c, []))
             pc = _med(data["cpu_rounds"].get("peer", {}).get(c, []))
-            r_wall = p / o if o == o and o else float("nan")
-            r_cpu = pc / oc if oc == oc and oc else float("nan")
-            ok = "met" if min(r_wall, r_cpu) >= 6 else "MISSED"
+            ot = _med(data["total_rounds"].get("ours", {}).get(c, []))
+            pt = _med(data["total_rounds"].get("peer", {}).get(c, []))
+            r_total = pt / ot if ot == ot and ot else float("nan")
+            ok = "met" if r_total >= 6 else "MISSED"
             lines.append(
-                f"| {kind} | `{c}` | {o:.1f} | {p:.1f} | 1/{r_wall:.1f} | {oc:.1f} | {pc:.1f} | 1/{r_cpu:.1f} | {ok} |"
+                f"| {kind} | `{c}` | {ot:.1f} | {pt:.1f} | 1/{r_total:.1f} | {ok} | {o:.1f} | {p:.1f} | {oc:.1f} | {pc:.1f} |"
             )
         for side, err in data["errors"].items():
             lines.append(f"\n{side} failed for {kind}: ```{err[-600:]}```")
-    lines += ["", "Per-round medians (µs):", ""]
+    lines += ["", "Per-round figures (µs): total CPU per call; caller wall median", ""]
     for kind, data in events.items():
         for side, calls in data["rounds"].items():
             for c, xs in calls.items():
-                lines.append(f"- {kind} / {side} / `{c}`: " + ", ".join(f"{x:.0f}" for x in xs))
+                totals = data["total_rounds"].get(side, {}).get(c, [])
+                lines.append(
+                    f"- {kind} / {side} / `{c}`: total " + ", ".join(f"{x:.0f}" for x in totals)
+                    + "; caller wall " + ", ".join(f"{x:.0f}" for x in xs)
+                )
     lines += [
         "",
         "Content: `realistic` is a ~2 KB support message with 10 PII items among dates, versions, amounts",

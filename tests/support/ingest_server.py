@@ -62,6 +62,11 @@ class IngestServer:
                 self._answer(200, {"code": 200, "events_ingested": n, "payload_size_bytes": len(body),
                                    "server_upload_time": int(time.time() * 1000)})
 
+            def do_GET(self):  # noqa: N802 - how many events arrived (for a server run in its own process)
+                with server._lock:
+                    count = sum(len(b.get("events", [])) for b in server.batches)
+                self._answer(200, {"events": count})
+
             def _answer(self, status: int, obj: dict) -> None:
                 data = json.dumps(obj).encode()
                 self.send_response(status)
