@@ -28,7 +28,7 @@ sys.path.insert(0, REPO)
 from tests.support import provider_stubs_bedrock as bed  # noqa: E402
 from tests.support import provider_stubs_http as web  # noqa: E402
 sys.path.insert(0, os.path.join(REPO, "bench"))
-from ingest_process import IngestProcess  # noqa: E402
+from harness import IngestProcess, total_cpu  # noqa: E402
 
 
 def _major(module) -> int:
@@ -203,7 +203,9 @@ def measure(make, call, stream, calls, block, warmup, amp):
                 times[name].append(t1 - t0)
                 cpu[name].append(c1 - c0)
         done += block
-    process = total_cpu(bare, wrapped, call, stream, calls, block, amp)
+    process = total_cpu(
+        {"bare": bare, "wrapped": wrapped}, lambda client, name: call(client, stream, name == "wrapped"), calls, block, amp
+    )
     b = statistics.median(times["bare"]) / 1000
     w = statistics.median(times["wrapped"]) / 1000
     cb = statistics.median(cpu["bare"]) / 1000
@@ -227,36 +229,6 @@ def measure(make, call, stream, calls, block, warmup, amp):
         "process_cpu_overhead_us": round(pw - pb, 1),
         "process_cpu_overhead_pct": round(100 * (pw - pb) / pb, 1),
     }
-
-
-def total_cpu(bare, wrapped, call, stream, calls, block, amp) -> dict:
-    """CPU time of the whole process for ``calls`` calls of each client, in interleaved blocks.
-
-    Each wrapped block ends with ``amp.flush()``, which hands everything the wrapper queued to
-    amplitude-analytics, so work done on background threads after the calls returned is counted
-    in the block that caused it. amplitude-analytics' own sending is switched off for this phase
-    (``opt_out``: its ``track()`` drops each event): it is the same client-library cost for any
-    wrapper, and its HTTP thread would otherwise land in whichever block happens to run.
-    """
-    amp.flush()
-    time.sleep(0.3)
-    amp.configuration.opt_out = True
-    try:
-        per_block: dict[str, list[float]] = {"bare": [], "wrapped": []}  # µs per call, one per block
-        done = 0
-        while done < calls:
-            for name, client in (("bare", bare), ("wrapped", wrapped)):
-                p0 = time.process_time_ns()
-                for _ in range(block):
-                    call(client, stream, name == "wrapped")
-                if name == "wrapped":
-                    amp.flush()
-                per_block[name].append((time.process_time_ns() - p0) / block / 1000)
-            done += block
-        # the median block: a rare full garbage collection lands in one block, not in the figure
-        return {name: statistics.median(xs) for name, xs in per_block.items()}
-    finally:
-        amp.configuration.opt_out = False
 
 
 def main() -> None:
