@@ -449,6 +449,13 @@ class Tracker:
         """Open the record of one call (emits the user message). Never raises."""
         return CallRecord(self, request, options)
 
+    def propagates(self) -> bool:
+        """True when ``AIConfig(propagate_context=True)``: add :meth:`propagation_headers` to calls."""
+        try:
+            return bool(getattr((self._ai or self.ai()).config, "propagate_context", False))
+        except Exception:
+            return False
+
     def propagation_headers(self) -> dict[str, str] | None:
         """Trace headers to add to an outgoing call when ``AIConfig(propagate_context=True)``."""
         try:
@@ -465,6 +472,7 @@ class Tracker:
 
 
 _finish_lock = threading.Lock()
+_perf_counter = time.perf_counter
 
 
 class CallRecord:
@@ -503,8 +511,8 @@ class CallRecord:
         try:
             ctx = self._resolve_identity(options)
             text = request.user_input
-            if tracker.track_user_messages and text and request.kind == "chat":
-                if not _tracked_by_hand(ctx, self.identity, text):
+            if text and tracker.track_user_messages and request.kind == "chat":
+                if ctx is None or not _tracked_by_hand(ctx, self.identity, text):
                     self._emit_user_message()
         except Exception:
             logger.warning("amplitude-ai: failed to record the user message", exc_info=True)
@@ -533,7 +541,8 @@ class CallRecord:
         if options.groups:
             ident["groups"] = options.groups
         self.identity = ident
-        self._agent_source = _is_agent_source(ctx)
+        if ctx is not None:
+            self._agent_source = _is_agent_source(ctx)
         return ctx
 
     def _emit_user_message(self) -> None:
@@ -714,7 +723,7 @@ def run_sync(
     on the dispatcher thread); ``parse_later=False`` runs it before returning, for responses
     the caller will consume or change (raw HTTP responses).
     """
-    record = tracker.start(request, options)
+    record = CallRecord(tracker, request, options)
     try:
         response = invoke()
     except BaseException as exc:
@@ -741,7 +750,7 @@ async def run_async(
     parse_later: bool = True,
 ) -> Any:
     """Async twin of :func:`run_sync`: ``invoke()`` returns an awaitable."""
-    record = tracker.start(request, options)
+    record = CallRecord(tracker, request, options)
     try:
         response = await invoke()
     except BaseException as exc:
@@ -889,7 +898,7 @@ def _iterate(proxy: TrackedStream, it: Any, record: CallRecord, acc: StreamAccum
     try:
         for item in it:
             if record.ttfb_ms is None:
-                record.mark_first_token()
+                record.ttfb_ms = (_perf_counter() - record.started) * 1000.0
             if items is not None:
                 items.append(item)
                 if len(items) >= READ_LATER_BATCH:
@@ -910,7 +919,7 @@ def _iterate(proxy: TrackedStream, it: Any, record: CallRecord, acc: StreamAccum
             _finish_from_accumulator(record, acc, exc)
         raise
     if not record._done:
-        _finish_from_accumulator(record, acc)
+        record.finish(acc.result)
 
 
 class TrackedStream(_ProxyBase):
@@ -924,7 +933,8 @@ class TrackedStream(_ProxyBase):
     def __iter__(self) -> Any:
         it = self._amp_iter
         if it is None:
-            it = self._amp_sdk_iter()
+            it = iter(self._amp_stream)
+            object.__setattr__(self, "_amp_iter", it)
         return _iterate(self, it, self._amp_record, self._amp_acc)
 
     def _amp_sdk_iter(self) -> Any:

@@ -43,8 +43,11 @@ _RAW_RESPONSE_HEADER = "X-Stainless-Raw-Response"
 def _raw_mode(post_kwargs: dict[str, Any]) -> str | None:
     """'raw' / 'true' (``with_raw_response``), 'stream' (``with_streaming_response``) or None."""
     options = post_kwargs.get("options")
-    headers = options.get("headers") if isinstance(options, Mapping) else None
-    return headers.get(_RAW_RESPONSE_HEADER) if isinstance(headers, Mapping) else None
+    # (the plain-dict tests first: isinstance(x, Mapping) is a Python-level ABC check)
+    headers = options.get("headers") if type(options) is dict or isinstance(options, Mapping) else None
+    if headers is None:
+        return None
+    return headers.get(_RAW_RESPONSE_HEADER) if type(headers) is dict or isinstance(headers, Mapping) else None
 
 
 def _with_propagation(tracker: Tracker, post_kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -112,14 +115,15 @@ class _TrackedResource:
         post = self._post
 
         def tracked_post(*args: Any, **kwargs: Any) -> Any:
-            kwargs = _with_propagation(tracker, kwargs)
+            if tracker.propagates():
+                kwargs = _with_propagation(tracker, kwargs)
             mode = _raw_mode(kwargs)
             return run_sync(
                 tracker,
                 request,
                 options,
                 lambda: post(*args, **kwargs),
-                parse_response=_parser(streaming, mode),
+                parse_response=fmt.result if mode is None else _parser(streaming, mode),
                 stream_accumulator=fmt.MessageStreamAccumulator,
                 is_stream=_is_stream,
                 parse_later=mode is None,
@@ -133,7 +137,8 @@ class _AsyncTrackedResource(_TrackedResource):
         post = self._post
 
         async def tracked_post(*args: Any, **kwargs: Any) -> Any:
-            kwargs = _with_propagation(tracker, kwargs)
+            if tracker.propagates():
+                kwargs = _with_propagation(tracker, kwargs)
             mode = _raw_mode(kwargs)
             if mode not in ("raw", "true") or streaming:
                 return await run_async(
