@@ -4,6 +4,11 @@ Every event goes ``AmplitudeAI.track_*`` → ``core/events.py`` (build, privacy,
 → ``core/delivery.py`` (amplitude-analytics, a recorder, or dry-run). ``BoundAgent`` and
 ``Session`` only pre-fill arguments; ``AmplitudeAI.track_*`` fill whatever is still missing
 from the active :class:`~amplitude_ai.context.SessionContext`.
+
+What belongs to the moment of a call — context, session, trace, turn, time, IDs, argument
+checks — is resolved in the caller's thread (``_resolve``). For User Message, AI Response and
+Embedding (and every provider-wrapper event) the build itself may then run on the dispatcher
+thread (``_submit`` → ``Delivery.defer``); see docs/ARCHITECTURE.md, "Deferred build".
 """
 
 from __future__ import annotations
