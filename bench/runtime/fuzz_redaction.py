@@ -95,6 +95,10 @@ def ipv6(rng: random.Random) -> str:
         text += "%" + rng.choice(["eth0", "1", "en0.1", "x" * 16, ""])
     if rng.random() < 0.1:
         text = rng.choice(["ip6:", "v6:", "fe:", "addr:", "::"]) + text
+    if rng.random() < 0.1:  # glued to what comes before: a word, a fifth hex digit, a token character
+        text = rng.choice(["a", "g", "_", "1", "ffff1", ".", "%", ":", "-", "é"]) + text
+    if rng.random() < 0.15:  # ... or to what follows: full stops, a zone sign, a colon, a word
+        text += rng.choice([".", "..", ".x", ".:", ":", "::", "%", "_", "g", "-", "é", ". x"])
     return text
 
 

@@ -152,10 +152,6 @@ _NUMERIC = re.compile(
 # Characters of a token: those of an address and the other word characters too, so that a token
 # never starts in the middle of a word.
 _V6_TOKEN_CHARS = string.ascii_letters + string.digits + "_:.%"
-# A ':' that can be the first colon of an address ("::", or a hex digit on both sides; not
-# "Note: ...", "https:", "key:value"), with the rest of its token; found by a fast literal search.
-# Group 1 ends before the token's trailing full stops (end of a sentence).
-_V6_COLON = re.compile(r":(?=:|(?<=[0-9A-Fa-f]:)[0-9A-Fa-f])((?:[0-9A-Za-z_:.%]*[0-9A-Za-z_:%])?)\.*")
 _H = r"[0-9A-Fa-f]{1,4}+"  # possessive: a group is always followed by ':', '%' or the end, never a hex digit
 _V4 = _OCTET + r"(?:\." + _OCTET + r"){3}"
 _IPV6 = re.compile(
@@ -170,6 +166,32 @@ _IPV6 = re.compile(
     + "".join(rf"|(?:{_H}:){{{k}}}:(?:{_H}:){{0,{5 - k}}}{_V4}" for k in range(1, 6))
     + r")(?:%[0-9A-Za-z_.]{1,15})?"
 )
+
+# The candidates: a ':' that can be the first colon of an address ("::", or a hex digit on both sides;
+# not "Note: ...", "https:", "key:value"), and the rest of its token up to its last character that is
+# not a full stop (the end of a sentence); found by a fast literal search.
+#
+# The common case is also recognised in that search: a compressed address standing alone ("from
+# 2001:db8::1."), i.e. a token that starts with this ':' or with one hex group right before it, has
+# one "::" and at most seven hex groups, and no IPv4 tail or zone. There an empty group records how
+# many characters of the token come before the colon (see _V6_BACK). Any other candidate is examined
+# in Python by _redact_ipv6 (the pattern only spares that work; it never rejects an address).
+_V6_FAST_END = r"\.*(?![0-9A-Za-z_:.%])"  # the token ends here (trailing full stops aside)
+_V6_COLON = re.compile(
+    r":(?=:|(?<=[0-9A-Fa-f]:)[0-9A-Fa-f])"
+    r"(?:"
+    # the token starts with this colon: "::" and one to seven groups
+    rf"(?<![0-9A-Za-z_:.%]:)()(?=:{_H}(?::{_H}){{0,6}}+{_V6_FAST_END})"
+    # the token starts with one group (k hex digits) before this colon ...
+    r"|(?:"
+    + "|".join(rf"(?<=(?<![0-9A-Za-z_:.%])[0-9A-Fa-f]{{{k}}}:)()" for k in (4, 3, 2, 1))
+    + r")"
+    rf"(?=(?:{_H}:)*+:(?:{_H}(?::{_H})*+)?{_V6_FAST_END})"  # ... then groups, "::", groups
+    rf"(?=(?::*{_H}){{0,6}}+:*{_V6_FAST_END})"  # ... and at most six more groups
+    r"|)"
+    r"(?:[0-9A-Za-z_:.%]*[0-9A-Za-z_:%])?"
+)
+_V6_BACK = (None, 0, 4, 3, 2, 1)  # by group number: characters of the token before the colon
 
 _EMAIL_LOCAL_REVERSED = re.compile(r"[\w.%+'-]{1,64}")
 _EMAIL_LOCAL_CHARS_ASCII = string.ascii_letters + string.digits + "_.%+'-"  # [\w.%+'-] on ASCII text
@@ -242,26 +264,31 @@ def _numeric_sub(match: re.Match[str]) -> str:
 
 
 def _redact_emails(text: str) -> str:
-    out: list[str] = []
-    last = 0
-    ascii_only = text.isascii()
-    candidates = (_AT_DOMAIN_ASCII if ascii_only else _AT_DOMAIN).finditer(text)
     # each '@' followed by a domain (a domain holds no '@', so no candidate is skipped), then the
     # local part: the run of local-part characters that ends at the '@' (RFC 5321: 64 characters
     # at most, and not reaching back into the previous match)
-    for candidate in candidates:
-        at = candidate.start()
-        lo = last if last > at - 64 else at - 64
-        if at == lo:  # no room for a local part ('@' at the start or right after the previous match)
-            continue
-        if ascii_only:  # rstrip finds the run in C; on ASCII text its set is exactly [\w.%+'-]
-            local_length = at - lo - len(text[lo:at].rstrip(_EMAIL_LOCAL_CHARS_ASCII))
-        else:  # Unicode word characters: match the reversed window
+    out: list[str] = []
+    last = 0
+    if text.isascii():  # rstrip finds the run in C; on ASCII text its set is exactly [\w.%+'-]
+        for candidate in _AT_DOMAIN_ASCII.finditer(text):
+            at, end = candidate.span()
+            lo = at - 64
+            lo = last if last > lo else lo
+            start = lo + len(text[lo:at].rstrip(_EMAIL_LOCAL_CHARS_ASCII))
+            if start < at:
+                out += (text[last:start], EMAIL_PLACEHOLDER)
+                last = end
+    else:  # Unicode word characters: match the reversed window
+        for candidate in _AT_DOMAIN.finditer(text):
+            at, end = candidate.span()
+            lo = at - 64
+            lo = last if last > lo else lo
+            if at == lo:  # no room for a local part ('@' at the start or right after the previous match)
+                continue
             local = _EMAIL_LOCAL_REVERSED.match(text[at - 1 : lo - 1 : -1] if lo else text[at - 1 :: -1])
-            local_length = 0 if local is None else local.end()
-        if local_length:
-            out += (text[last : at - local_length], EMAIL_PLACEHOLDER)
-            last = candidate.end()
+            if local is not None:
+                out += (text[last : at - local.end()], EMAIL_PLACEHOLDER)
+                last = end
     if not out:
         return text
     out.append(text[last:])
@@ -273,8 +300,12 @@ def _redact_ipv6(text: str) -> str:
     last = 0
     is_address = _IPV6.fullmatch
     for candidate in _V6_COLON.finditer(text):
-        after_colon, token_end = candidate.span(1)  # group 1 starts right after the colon
-        colon = after_colon - 1
+        colon, token_end = candidate.span()  # the match ends where the token does (trailing full stops aside)
+        back = candidate.lastindex
+        if back is not None:  # checked by the pattern: a stand-alone address
+            out += (text[last : colon - _V6_BACK[back]], IP_PLACEHOLDER)
+            last = token_end
+            continue
         # the token starts where the run of token characters that ends at the colon starts
         # (looking back 64 characters at most, and not into the previous match)
         lo = colon - 64
