@@ -22,7 +22,6 @@ import weakref
 from dataclasses import replace
 from typing import Any, Callable, Optional
 
-from . import catalog as C
 from .config import ENV_API_KEY, ENV_SERVER_URL, AIConfig
 from .context import (
     SessionContext,

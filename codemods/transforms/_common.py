@@ -25,7 +25,6 @@ from dataclasses import replace
 from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import (
     Assignment,
-    GlobalScope,
     ImportAssignment,
     MetadataWrapper,
     PositionProvider,
