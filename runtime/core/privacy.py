@@ -13,7 +13,8 @@ Redaction (:class:`Redactor`) runs in three tiers, in this order:
    ============================================  ================
    e-mail addresses                              ``[email]``
    credit card numbers (Luhn-checked, known      ``[credit_card]``
-   network prefixes, 13-19 digits)
+   network prefixes incl. Diners Club 36/39,
+   13-19 digits)
    US social security numbers (dashed, spaced)   ``[ssn]``
    IPv4 and IPv6 addresses (incl. compressed)    ``[ip_address]``
    US and international (``+CC``) phone numbers  ``[phone]``
@@ -202,14 +203,14 @@ _EMAIL_LOCAL_CHARS_ASCII = string.ascii_letters + string.digits + "_.%+'-"  # [\
 _DIGIT_VALUES = bytes.maketrans(b"0123456789", bytes(range(10)))
 _DOUBLED_DIGIT_SUM = bytes.maketrans(bytes(range(10)), bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)))  # 7 -> 14 -> 5
 _VISA_MASTERCARD_DISCOVER = bytes((4, 5, 6))
-_AMEX_DINERS_JCB_SECOND = bytes((0, 4, 5, 7, 8))  # 30, 34, 35, 37, 38
+_AMEX_DINERS_JCB_SECOND = bytes((0, 4, 5, 6, 7, 8, 9))  # 30, 34, 35, 36, 37, 38, 39
 _DROP_SEPARATORS = str.maketrans("", "", " .-()+")
 
 
 def _card_prefix_ok(values: bytes) -> bool:
     """Issuer prefixes in use (``values`` holds digit values): Visa 4, Mastercard 51-55 /
-    2221-2720, Amex 34/37, Diners 30/38, JCB 35, Discover / UnionPay / Maestro 6x,
-    Maestro 50/56-58. (36, the old 14-digit Diners range, is not accepted.)"""
+    2221-2720, Amex 34/37, Diners Club 30/36/38/39 (36: the 14-digit range), JCB 35,
+    Discover / UnionPay / Maestro 6x, Maestro 50/56-58. Not accepted: 31-33, 0x, 1x, 7x-9x."""
     first = values[0]
     if first in _VISA_MASTERCARD_DISCOVER:
         return True

@@ -260,7 +260,11 @@ def test_email_and_ipv6_edges(text, expected):
         ("2720000000000005", True),
         ("2721000000000004", False),
         ("3000000000000004", True),  # Diners 30
-        ("3611111111111118", False),  # 36 is not in the accepted prefixes
+        ("3611111111111118", True),  # Diners Club 36 and 39
+        ("36000000000008", True),  # 14 digits, the classic Diners Club International length
+        ("3900000000000005", True),
+        ("3100000000000003", False),  # 31-33: no network
+        ("33000000000001", False),
         ("5000000000000009", True),
         ("7000000000000005", False),  # Luhn-valid, unknown issuer
         ("4111-1111-1111-1111", True),
