@@ -4,6 +4,11 @@
 ``anthropic.Anthropic``, ...) for tracked subclasses bound to the given ``amplitude``, so clients
 created *after* the call are tracked. ``unpatch()`` puts every original back.
 
+Clients of patched classes emit ``[Agent] AI Response`` but no ``[Agent] User Message`` (zero-code
+tracking knows no user), plus one ``[Agent] Tool Call`` per tool call whose result a request's
+history carries (``providers/_tool_extraction.py``, latency 0). Clients built directly
+(``amplitude_ai.OpenAI(...)``, ``wrap()``) are unaffected.
+
 The table of what to swap lives with each provider: ``amplitude_ai.providers.<name>.PATCH_TARGETS``
 (a list of ``_base.PatchTarget``). This module only reads those tables; a provider's module is
 imported only when its SDK is installed.

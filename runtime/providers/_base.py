@@ -227,7 +227,9 @@ class LLMRequest:
     top_p: float | None = None
     max_output_tokens: int | None = None
     is_streaming: bool = False
-
+    # the request's message list (chat messages / Responses input items), read only by patched
+    # clients (tool calls from the history: _tool_extraction), which copy it at the call
+    messages: Any = field(default=None, repr=False, compare=False)
 
     def resolve(self) -> LLMRequest:
         return self
@@ -242,7 +244,7 @@ class LazyRequest:
     copies of mutable containers (``dict(kwargs)``), not the caller's own.
     """
 
-    __slots__ = ("kind", "user_input", "is_streaming", "_describe", "_args")
+    __slots__ = ("kind", "user_input", "is_streaming", "messages", "_describe", "_args")
 
     def __init__(
         self,
@@ -251,9 +253,11 @@ class LazyRequest:
         user_input: str | None = None,
         is_streaming: bool = False,
         kind: str = "chat",
+        messages: Any = None,
     ) -> None:
         self._describe = describe
         self._args = args
+        self.messages = messages  # as LLMRequest.messages
         self.user_input = user_input
         self.is_streaming = is_streaming
         self.kind = kind
@@ -410,9 +414,14 @@ def _coerce(amplitude: Any) -> Any:
 
 
 class Tracker:
-    """Per-client tracking state: where events go, which provider this is, client defaults."""
+    """Per-client tracking state: where events go, which provider this is, client defaults.
 
-    __slots__ = ("amplitude", "provider", "defaults", "track_user_messages", "_ai", "__weakref__")
+    ``patched=True`` (clients created from classes ``patch()`` installed, see
+    :func:`bound_subclass`): no ``[Agent] User Message``, and ``[Agent] Tool Call`` events are
+    read from each request's message history (``extractor``: ``_tool_extraction``).
+    """
+
+    __slots__ = ("amplitude", "provider", "defaults", "track_user_messages", "extractor", "_ai", "__weakref__")
 
     def __init__(
         self,
@@ -421,11 +430,17 @@ class Tracker:
         provider: str,
         defaults: CallOptions | None = None,
         track_user_messages: bool = True,
+        patched: bool = False,
     ) -> None:
         self.amplitude = amplitude  # AmplitudeAI, amplitude.Amplitude or None (process default)
         self.provider = provider
         self.defaults = defaults
-        self.track_user_messages = track_user_messages
+        self.track_user_messages = track_user_messages and not patched
+        self.extractor: Any = None
+        if patched:
+            from ._tool_extraction import ToolCallExtractor
+
+            self.extractor = ToolCallExtractor()
         self._ai: Any = None
 
     def ai(self) -> Any:
@@ -441,9 +456,11 @@ class Tracker:
         return ai
 
     def with_provider(self, provider: str) -> Tracker:
-        return Tracker(
+        tracker = Tracker(
             self.amplitude, provider=provider, defaults=self.defaults, track_user_messages=self.track_user_messages
         )
+        tracker.extractor = self.extractor  # the same client: the same tool call ids seen
+        return tracker
 
     def start(self, request: LLMRequest, options: CallOptions = _EMPTY_OPTIONS) -> CallRecord:
         """Open the record of one call (emits the user message). Never raises."""
@@ -493,6 +510,7 @@ class CallRecord:
         "context",
         "started",
         "ttfb_ms",
+        "messages",
         "_done",
         "_agent_source",
     )
@@ -508,7 +526,11 @@ class CallRecord:
         self.context = contextvars.copy_context()
         self.identity: dict[str, Any] = {}
         self._agent_source = False
+        self.messages: list[Any] | None = None  # patched clients: the history, for tool calls
         try:
+            extractor = tracker.extractor
+            if extractor is not None:
+                self.messages = extractor.snapshot(request)
             ctx = self._resolve_identity(options)
             text = request.user_input
             if text and tracker.track_user_messages and request.kind == "chat":
@@ -600,7 +622,10 @@ class CallRecord:
         request = self.request
         embedding = request.kind == "embedding"
         tracker = self.tracker
-        (tracker._ai or tracker.ai())._track_for_provider(
+        ai = tracker._ai or tracker.ai()
+        if self.messages is not None:  # patched client: tool calls answered in this request
+            tracker.extractor.track(ai, self.identity, self.messages)
+        ai._track_for_provider(
             "track_embedding" if embedding else "track_ai_message",
             self.identity,
             not embedding,
@@ -1197,13 +1222,24 @@ def bound_subclass(wrapper_cls: type, amplitude: Any) -> type:
     """A subclass of ``wrapper_cls`` whose instances default to ``amplitude=amplitude``.
 
     Wrapper classes read the class attribute ``_amplitude_default`` when their ``amplitude``
-    argument is ``None``.
+    argument is ``None``, and pass ``patched=`` :func:`is_patched` to their :class:`Tracker`
+    (``_amplitude_patched``: zero-code tracking, see ``Tracker``).
     """
     return type(
         wrapper_cls.__name__,
         (wrapper_cls,),
-        {"_amplitude_default": amplitude, "__module__": wrapper_cls.__module__, "__qualname__": wrapper_cls.__qualname__},
+        {
+            "_amplitude_default": amplitude,
+            "_amplitude_patched": True,
+            "__module__": wrapper_cls.__module__,
+            "__qualname__": wrapper_cls.__qualname__,
+        },
     )
+
+
+def is_patched(client: Any) -> bool:
+    """True for an instance of a class :func:`bound_subclass` made (``patch()``)."""
+    return getattr(type(client), "_amplitude_patched", False) is True
 
 
 def adopt_instance(wrapper_cls: type, client: Any) -> Any:
@@ -1243,6 +1279,7 @@ __all__ = [
     "as_int",
     "bound_subclass",
     "carry_options",
+    "is_patched",
     "read_field",
     "first_text_with_role",
     "last_user_text",

@@ -30,6 +30,7 @@ from ._base import (
     Tracker,
     adopt_instance,
     bound_subclass,
+    is_patched,
     last_user_text,
     pop_call_options,
     run_async,
@@ -102,7 +103,7 @@ class _TrackedResource:
             # rest of the request is described when the event is built, from a copy of kwargs
             request: Any = LazyRequest(
                 _describe, dict(kwargs), streaming, user_input=last_user_text(kwargs.get("messages")),
-                is_streaming=streaming,
+                is_streaming=streaming, messages=kwargs.get("messages"),
             )
         except Exception:
             request = LLMRequest(model=kwargs.get("model"), is_streaming=streaming)
@@ -240,7 +241,8 @@ class AsyncTrackedBeta(_AsyncBeta):
 
 def _init_tracking(client: Any, amplitude: Any) -> None:
     client._amplitude_tracker = Tracker(
-        amplitude if amplitude is not None else getattr(type(client), "_amplitude_default", None), provider=PROVIDER
+        amplitude if amplitude is not None else getattr(type(client), "_amplitude_default", None), provider=PROVIDER,
+        patched=is_patched(client),
     )
 
 

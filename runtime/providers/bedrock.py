@@ -414,7 +414,8 @@ _tracked_classes: dict[tuple[type, type], type] = {}
 
 
 def instrument_client(
-    client: Any, amplitude: Any = None, *, base: type = Bedrock, defaults: CallOptions | None = None, propagate: bool = True
+    client: Any, amplitude: Any = None, *, base: type = Bedrock, defaults: CallOptions | None = None, propagate: bool = True,
+    patched: bool = False,
 ) -> Any:
     """Track a boto3 ``bedrock-runtime`` client in place and return it.
 
@@ -428,7 +429,7 @@ def instrument_client(
             tracked = type(cls.__name__, (base, cls), {"__module__": cls.__module__})
             _tracked_classes[(base, cls)] = tracked
         client.__class__ = tracked
-    tracker = Tracker(amplitude, provider=PROVIDER, defaults=defaults)
+    tracker = Tracker(amplitude, provider=PROVIDER, defaults=defaults, patched=patched)
     client.__dict__["_amplitude_tracker"] = tracker
     if propagate and not client.__dict__.get("_amp_propagation_hooked"):
         client.__dict__["_amp_propagation_hooked"] = True
@@ -470,7 +471,7 @@ def _patched_client_function(amplitude: Any) -> Any:
     def client(*args: Any, **kwargs: Any) -> Any:
         made = original(*args, **kwargs)
         if _is_bedrock_runtime(args, kwargs):
-            instrument_client(made, amplitude)
+            instrument_client(made, amplitude, patched=True)
         return made
 
     client.__wrapped__ = original  # type: ignore[attr-defined]
@@ -489,7 +490,7 @@ def _patched_session_class(amplitude: Any) -> Any:
             # sessions made while patched (boto3's default session among them) outlive
             # unpatch(): they track only while this class is still the patched one
             if _is_bedrock_runtime(args, kwargs) and boto3.session.Session is Session:
-                instrument_client(made, amplitude)
+                instrument_client(made, amplitude, patched=True)
             return made
 
     Session.__module__ = vendor.__module__

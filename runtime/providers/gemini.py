@@ -25,6 +25,7 @@ from ._base import (
     as_float,
     as_int,
     bound_subclass,
+    is_patched,
     read_field,
     pop_call_options,
     run_async,
@@ -320,7 +321,7 @@ class Gemini(_genai.Client):
     def __init__(self, *args: Any, amplitude: Any = None, model_name: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.model_name = model_name
-        self._amp_install(Tracker(amplitude if amplitude is not None else type(self)._amplitude_default, provider=PROVIDER))
+        self._amp_install(Tracker(amplitude if amplitude is not None else type(self)._amplitude_default, provider=PROVIDER, patched=is_patched(self)))
 
     def _amp_install(self, tracker: Tracker) -> None:
         """Put tracked ``models`` and ``aio.models`` on this client (its own ``aio``, never a shared one)."""

@@ -26,6 +26,7 @@ from ._base import (
     as_float,
     as_int,
     bound_subclass,
+    is_patched,
     first_text_with_role,
     last_user_text,
     pop_call_options,
@@ -293,7 +294,7 @@ class Mistral(_VendorMistral):
     def __init__(self, *args: Any, amplitude: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._amplitude_tracker = Tracker(
-            amplitude if amplitude is not None else type(self)._amplitude_default, provider=PROVIDER
+            amplitude if amplitude is not None else type(self)._amplitude_default, provider=PROVIDER, patched=is_patched(self)
         )
         for name, mixin in _MIXINS.items():  # 1.x builds its sub-SDKs eagerly
             if name in self.__dict__:

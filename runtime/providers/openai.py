@@ -41,6 +41,7 @@ from ._base import (
     as_float,
     as_int,
     bound_subclass,
+    is_patched,
     read_field,
     carry_options,
     first_text_with_role,
@@ -97,6 +98,7 @@ def _describe_chat(body: Mapping[str, Any]) -> LLMRequest:
         top_p=as_float(body.get("top_p")),
         max_output_tokens=as_int(max_out),
         is_streaming=bool(body.get("stream")),
+        messages=messages,
     )
 
 
@@ -114,6 +116,7 @@ def _describe_responses(body: Mapping[str, Any]) -> LLMRequest:
         top_p=as_float(body.get("top_p")),
         max_output_tokens=as_int(body.get("max_output_tokens")),
         is_streaming=bool(body.get("stream")),
+        messages=items,
     )
 
 
@@ -573,7 +576,7 @@ def _vendor_attr(self: Any, name: str) -> Any:
 def _setup(client: Any, amplitude: Any, provider: str) -> None:
     if amplitude is None:
         amplitude = getattr(type(client), "_amplitude_default", None)
-    client.__dict__["_amplitude_tracker"] = Tracker(amplitude, provider=provider)
+    client.__dict__["_amplitude_tracker"] = Tracker(amplitude, provider=provider, patched=is_patched(client))
 
 
 class _Tracked:

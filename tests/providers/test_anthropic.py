@@ -322,6 +322,7 @@ def test_patch_anthropic_and_async_then_unpatch(mock):
         unpatch()
     assert anthropic.Anthropic is vendor_sync and anthropic.AsyncAnthropic is vendor_async
     assert only(mock, AI_RESPONSE)["[Agent] Provider"] == "anthropic"
+    assert events_of(mock, USER_MESSAGE) == []  # patch(): AI Response only, no user identity
 
 
 def test_wrap_tracks_an_existing_client_and_leaves_the_original_untracked(mock):

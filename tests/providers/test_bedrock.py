@@ -255,6 +255,7 @@ def test_session_patch_and_wrap(mock, server):
     assert boto3.client is vendor_client
     first, second = events_of(mock, AI_RESPONSE)
     assert first["[Agent] Session ID"] == "s-b" and first["user_id"] == "user-7"
+    assert events_of(mock, USER_MESSAGE) == []  # patch(): AI Response only
 
     original = boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=server.url)
     tracked = wrap(original, amplitude=mock)

@@ -206,12 +206,14 @@ def test_patch_gemini_and_wrap(mock):
     finally:
         unpatch()
     assert genai.Client is vendor
+    assert events_of(mock, USER_MESSAGE) == []  # patch(): AI Response only
 
     original = genai.Client(api_key="k", http_options=_options(stub))
     tracked = wrap(original, amplitude=mock)
     tracked.models.generate_content(model=GEMINI, contents="hi", amplitude_user_id="u")
     original.models.generate_content(model=GEMINI, contents="hi")  # untracked
     assert len(events_of(mock, AI_RESPONSE)) == 2
+    assert len(events_of(mock, USER_MESSAGE)) == 1  # wrap() keeps the user message
 
 
 async def test_sync_and_async_emit_the_same_properties():

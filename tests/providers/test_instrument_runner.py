@@ -68,7 +68,7 @@ def test_runs_a_python_app_with_its_clients_patched(tmp_path, ingest):
     lines = result.stdout.splitlines()
     assert lines == ["amplitude_ai.providers.openai", "Retention is users coming back."]
     events = ingest.wait_for_events(1)
-    assert "[Agent] AI Response" in [e["event_type"] for e in events]
+    assert [e["event_type"] for e in events] == ["[Agent] AI Response"]  # patch(): no User Message
 
 
 def test_without_auto_patch_the_app_runs_untouched(tmp_path, ingest):

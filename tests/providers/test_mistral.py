@@ -179,6 +179,7 @@ def test_session_patch_and_wrap(mock):
     assert vendor_module.Mistral is vendor
     ai = only(mock, AI_RESPONSE)
     assert ai["[Agent] Session ID"] == "s-m" and ai["user_id"] == "user-5"
+    assert events_of(mock, USER_MESSAGE) == []  # patch(): AI Response only
 
     original = vendor(api_key="k", client=httpx.Client(transport=stub.transport()))
     original.chat  # built before wrapping: must stay untracked
