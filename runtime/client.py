@@ -13,6 +13,7 @@ thread (``_submit`` → ``Delivery.defer``); see docs/ARCHITECTURE.md, "Deferred
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import os
@@ -79,17 +80,38 @@ _new_resolved = object.__new__
 _now = time.time
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _copied(value: Any) -> Any:
-    """A shallow copy of a dict or list argument, so an event built later on the dispatcher thread
-    sees it as it was at the call, even when the caller reuses and changes its container."""
+    """A copy of a dict or list argument as it is at the call, for an event built later on the
+    dispatcher thread (the caller may reuse and change its containers right after the call).
+
+    Flat containers of scalars are copied shallowly; anything nested (labels, tool definitions,
+    attachments, tool calls, nested event properties) is deep-copied — only calls that pass such
+    arguments pay for it. Objects that cannot be deep-copied are kept as they are.
+    """
     if value is None:
         return None
     kind = type(value)
     if kind is dict:
+        for item in value.values():
+            if not isinstance(item, _SCALARS):
+                return _deep(value)
         return dict(value)
-    if kind is list:
-        return list(value)
-    return value
+    if kind is list or kind is tuple:
+        for item in value:
+            if not isinstance(item, _SCALARS):
+                return _deep(value)
+        return list(value) if kind is list else value
+    return _deep(value)
+
+
+def _deep(value: Any) -> Any:
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # an object that refuses copying: it is read as it is when built
+        return value
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:

@@ -1119,21 +1119,19 @@ def read_field(obj: Any, name: str, default: Any = None) -> Any:
     """
     if obj is None:
         return default
-    if type(obj) is dict:
+    if isinstance(obj, dict):  # (a C-level check for dict and its subclasses)
         return obj.get(name, default)
-    data = getattr(obj, "__dict__", None)
-    if data is not None:
-        value = data.get(name, _MISSING)
+    extra = getattr(obj, "__pydantic_extra__", _MISSING)
+    if extra is not _MISSING:  # a pydantic (v2) model
+        value = obj.__dict__.get(name, _MISSING)
         if value is not _MISSING:
             return value
         if not _class_has(type(obj), name):  # not a property or other class attribute
-            extra = getattr(obj, "__pydantic_extra__", _MISSING)
-            if extra is not _MISSING:  # a pydantic model without that field
-                return extra.get(name, default) if extra else default
-    value = getattr(obj, name, _MISSING)
-    if value is _MISSING:
-        return obj.get(name, default) if isinstance(obj, Mapping) else default
-    return value
+            return extra.get(name, default) if extra else default
+        return getattr(obj, name, default)
+    if isinstance(obj, Mapping):  # keys first: a key may be named like a method ("items")
+        return obj.get(name, default)
+    return getattr(obj, name, default)
 
 
 _class_attrs: dict[tuple[type, str], bool] = {}

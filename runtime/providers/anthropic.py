@@ -71,6 +71,17 @@ def _parser(streaming: bool, mode: str | None) -> Any:
     return parse
 
 
+def _snapshot(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The kwargs as they are at the call, for describing the request later: the lists an agent
+    loop may change right after the call (``tools``, ``system`` blocks) are copied too."""
+    snapshot = dict(kwargs)
+    for key in ("tools", "system"):
+        value = snapshot.get(key)
+        if type(value) is list:
+            snapshot[key] = list(value)
+    return snapshot
+
+
 def _describe(kwargs: dict[str, Any], streaming: bool) -> LLMRequest:
     try:
         return fmt.request(kwargs, is_streaming=streaming)
@@ -102,7 +113,7 @@ class _TrackedResource:
             # the last user input now (the caller may append to its list after the call); the
             # rest of the request is described when the event is built, from a copy of kwargs
             request: Any = LazyRequest(
-                _describe, dict(kwargs), streaming, user_input=last_user_text(kwargs.get("messages")),
+                _describe, _snapshot(kwargs), streaming, user_input=last_user_text(kwargs.get("messages")),
                 is_streaming=streaming, messages=kwargs.get("messages"),
             )
         except Exception:
