@@ -266,14 +266,6 @@ def test_anthropic_request_lists_changed_after_the_call_do_not_change_the_event(
     assert "late_tool" not in props["[Agent] Tool Definitions"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "anthropic._snapshot copies the tools/system lists but not the dicts in them: a tool "
-        "definition or system block changed in place after the call reaches the AI Response, "
-        "which describes the request when it is built"
-    ),
-)
 def test_anthropic_tool_definition_changed_in_place_after_the_call_does_not_change_the_event(ai, ingest):
     from tests.support.provider_stubs_http import anthropic_message
 
