@@ -756,8 +756,11 @@ def run_sync(
         raise
     streaming = is_stream(response) if is_stream is not None else request.is_streaming
     if streaming and stream_accumulator is not None:
-        acc = _safe(stream_accumulator)
-        if acc is not None:
+        try:
+            acc = stream_accumulator()
+        except Exception:
+            logger.warning("amplitude-ai: failed to read an LLM response", exc_info=True)
+        else:
             return TrackedStream(response, record, acc)
     record.finish(functools.partial(parse_response, response) if parse_later else _safe(parse_response, response))
     return response
@@ -864,6 +867,9 @@ def wait_for_deferred(timeout: float = 5.0) -> bool:
     return _counts["recorded"] >= _counts["queued"]
 
 
+_set_attribute = object.__setattr__
+
+
 class _ProxyBase:
     """Attribute pass-through shared by the sync and async proxies."""
 
@@ -872,11 +878,12 @@ class _ProxyBase:
     def __init__(self, stream: Any, record: CallRecord, acc: StreamAccumulator) -> None:
         if acc.read_later:
             acc = _ReadLater(acc)
-        object.__setattr__(self, "_amp_stream", stream)
-        object.__setattr__(self, "_amp_record", record)
-        object.__setattr__(self, "_amp_acc", acc)
-        object.__setattr__(self, "_amp_add", acc.add)
-        object.__setattr__(self, "_amp_iter", None)
+        put = _set_attribute  # (this class's __setattr__ forwards to the stream)
+        put(self, "_amp_stream", stream)
+        put(self, "_amp_record", record)
+        put(self, "_amp_acc", acc)
+        put(self, "_amp_add", acc.add)
+        put(self, "_amp_iter", None)
         if _worker is None:
             _ensure_worker()
 

@@ -7,6 +7,7 @@ context manager, untouched: only the raw event stream underneath is observed),
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Mapping
 from functools import cached_property
@@ -137,7 +138,7 @@ class _TrackedResource:
                 tracker,
                 request,
                 options,
-                lambda: post(*args, **kwargs),
+                functools.partial(post, *args, **kwargs),
                 parse_response=fmt.result if mode is None else _parser(streaming, mode),
                 stream_accumulator=fmt.MessageStreamAccumulator,
                 is_stream=_is_stream,
@@ -160,7 +161,7 @@ class _AsyncTrackedResource(_TrackedResource):
                     tracker,
                     request,
                     options,
-                    lambda: post(*args, **kwargs),
+                    functools.partial(post, *args, **kwargs),
                     parse_response=_parser(streaming, mode),
                     stream_accumulator=fmt.MessageStreamAccumulator,
                     is_stream=_is_stream,
