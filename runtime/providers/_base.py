@@ -85,6 +85,7 @@ import functools
 import gc
 import itertools
 import logging
+import os
 import queue
 import sys
 import threading
@@ -824,9 +825,6 @@ def _gc_phase(phase: str, info: dict[str, Any]) -> None:
     _in_cyclic_gc = phase == "start"
 
 
-gc.callbacks.append(_gc_phase)
-
-
 def _deferred_worker() -> None:
     while True:
         record, acc = _deferred.get()
@@ -838,13 +836,31 @@ def _deferred_worker() -> None:
 
 
 def _ensure_worker() -> None:
-    """Start the worker (called when a proxy is created, never from inside the collector)."""
+    """Start the worker and watch the collector (when the first proxy is created, never from
+    inside the collector): a process that never streams pays nothing at each collection."""
     global _worker
     if _worker is None:
         with _worker_lock:
             if _worker is None:
+                if _gc_phase not in gc.callbacks:
+                    gc.callbacks.append(_gc_phase)
                 _worker = threading.Thread(target=_deferred_worker, name="amplitude-ai-streams", daemon=True)
                 _worker.start()
+
+
+def _forget_worker_after_fork() -> None:
+    # the parent's thread does not exist in the child (a new one starts when needed), and what
+    # the parent had queued is the parent's to record
+    global _worker, _worker_lock, _deferred, _queued, _recorded
+    _worker = None
+    _worker_lock = threading.Lock()
+    _deferred = queue.SimpleQueue()
+    _queued, _recorded = itertools.count(1), itertools.count(1)
+    _counts["queued"] = _counts["recorded"] = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_worker_after_fork)
 
 
 def _finish_collected(record: CallRecord, acc: StreamAccumulator) -> None:
