@@ -253,7 +253,7 @@ class AmplitudeAI:
         r.env = env
         r.device_id = None if device_id is None else str(device_id)
         r.browser_session_id = browser_session_id
-        r.groups = groups
+        r.groups = _copied(groups) if groups else groups  # the event may be built after the call
         return r
 
     def _submit(self, method: str, r: Resolved, build: Callable[[], AgentEvent]) -> bool:

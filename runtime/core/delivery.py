@@ -365,6 +365,7 @@ class Dispatcher:
         self._queue: deque = deque()
         self._wake = threading.Event()
         self._drain_lock = threading.Lock()
+        self._drain_owner: Optional[int] = None  # the thread inside drain()
         self._thread: Optional[threading.Thread] = None
         self._thread_lock = threading.Lock()
         self._last_drop_warning = -_DROP_WARN_INTERVAL
@@ -428,10 +429,20 @@ class Dispatcher:
                 pass
 
     def drain(self, timeout: Optional[float] = None) -> bool:
-        """Track everything queued now, in this thread; False when ``timeout`` ran out first."""
+        """Track everything queued now, in this thread; False when ``timeout`` ran out first.
+
+        Also waits for an item another thread has taken off the queue and is still building or
+        handing over (it holds the same lock), so after ``drain()`` every event queued before
+        the call is in amplitude-analytics' buffer. A call from inside a drain (an event build
+        that flushes) returns at once.
+        """
+        me = threading.get_ident()
+        if self._drain_owner == me:
+            return True
         lock = self._drain_lock
         if not lock.acquire(timeout=-1 if timeout is None else max(0.0, timeout)):
             return False
+        self._drain_owner = me
         try:
             queue = self._queue
             track = self._track
@@ -446,6 +457,7 @@ class Dispatcher:
                     logger.error("amplitude-ai: could not hand an event to amplitude-analytics: %s", exc)
             return True
         finally:
+            self._drain_owner = None
             lock.release()
 
 
@@ -465,7 +477,7 @@ def _drain_before(amplitude: Any, dispatcher: Dispatcher) -> None:
 
         def drained(*args: Any, _original: Callable = original, **kwargs: Any) -> Any:
             queued = ref()
-            if queued is not None and queued._queue:
+            if queued is not None:  # even with an empty queue: an event may be being built
                 try:
                     queued.drain(EXIT_FLUSH_TIMEOUT)
                 except Exception:
@@ -481,7 +493,7 @@ def _drain_before(amplitude: Any, dispatcher: Dispatcher) -> None:
 def _exit_drain_ref(ref: "weakref.ref[Dispatcher]") -> Callable[[], None]:
     def drain_at_exit() -> None:
         dispatcher = ref()
-        if dispatcher is not None and dispatcher._queue:
+        if dispatcher is not None:  # even with an empty queue: an event may be being built
             try:
                 dispatcher.drain(EXIT_FLUSH_TIMEOUT)
             except Exception:

@@ -739,15 +739,13 @@ def run_sync(
     parse_response: Callable[[Any], LLMResult | None],
     stream_accumulator: Callable[[], StreamAccumulator] | None = None,
     is_stream: Callable[[Any], bool] | None = None,
-    parse_later: bool = True,
 ) -> Any:
     """Call the SDK once, tracked. Returns exactly what the SDK returned (streams proxied).
 
     ``is_stream(response)`` decides whether the response is a stream (default:
     ``request.is_streaming``); streams are wrapped in :class:`TrackedStream` fed to a fresh
-    ``stream_accumulator()``. ``parse_response(response)`` runs when the event is built (maybe
-    on the dispatcher thread); ``parse_later=False`` runs it before returning, for responses
-    the caller will consume or change (raw HTTP responses).
+    ``stream_accumulator()``. ``parse_response(response)`` runs before this returns (the caller
+    may change the response object afterwards); the event itself is built later.
     """
     record = CallRecord(tracker, request, options)
     try:
@@ -763,7 +761,8 @@ def run_sync(
             logger.warning("amplitude-ai: failed to read an LLM response", exc_info=True)
         else:
             return TrackedStream(response, record, acc)
-    record.finish(functools.partial(parse_response, response) if parse_later else _safe(parse_response, response))
+    # parsed now, not when the event is built: the caller may change the response object
+    record.finish(_safe(parse_response, response))
     return response
 
 
@@ -776,7 +775,6 @@ async def run_async(
     parse_response: Callable[[Any], LLMResult | None],
     stream_accumulator: Callable[[], StreamAccumulator] | None = None,
     is_stream: Callable[[Any], bool] | None = None,
-    parse_later: bool = True,
 ) -> Any:
     """Async twin of :func:`run_sync`: ``invoke()`` returns an awaitable."""
     record = CallRecord(tracker, request, options)
@@ -790,7 +788,8 @@ async def run_async(
         acc = _safe(stream_accumulator)
         if acc is not None:
             return AsyncTrackedStream(response, record, acc)
-    record.finish(functools.partial(parse_response, response) if parse_later else _safe(parse_response, response))
+    # parsed now, not when the event is built: the caller may change the response object
+    record.finish(_safe(parse_response, response))
     return response
 
 

@@ -142,7 +142,6 @@ class _TrackedResource:
                 parse_response=fmt.result if mode is None else _parser(streaming, mode),
                 stream_accumulator=fmt.MessageStreamAccumulator,
                 is_stream=_is_stream,
-                parse_later=mode is None,
             )
 
         return tracked_post
@@ -165,7 +164,6 @@ class _AsyncTrackedResource(_TrackedResource):
                     parse_response=_parser(streaming, mode),
                     stream_accumulator=fmt.MessageStreamAccumulator,
                     is_stream=_is_stream,
-                    parse_later=mode is None,
                 )
             # async raw responses parse with a coroutine: parse (SDK-cached) before recording
             parsed: list[Any] = []

@@ -411,9 +411,16 @@ class _Prepared:
             body = {}
         self.request = endpoint.describe(body)
         self.injected = False
+        extra = tracker.propagation_headers()
+        if extra:
+            headers = {**extra, **(headers or {})}
+        self.raw = _raw_mode(headers)
         if (
             endpoint.usage_option
             and self.request.is_streaming
+            # with_streaming_response hands the raw body to the caller: nothing could hide the
+            # usage-only chunk from it, so no usage is asked for
+            and self.raw != "stream"
             and not _get(body.get("stream_options"), "include_usage")
         ):
             stream_options = body.get("stream_options")
@@ -421,10 +428,6 @@ class _Prepared:
             stream_options["include_usage"] = True
             kwargs["body"] = {**body, "stream_options": stream_options}
             self.injected = True
-        extra = tracker.propagation_headers()
-        if extra:
-            headers = {**extra, **(headers or {})}
-        self.raw = _raw_mode(headers)
         if headers is not req_options.get("headers"):
             kwargs["options"] = {**req_options, "headers": headers}
         self.kwargs = kwargs

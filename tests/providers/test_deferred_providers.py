@@ -498,3 +498,30 @@ def test_read_field_plain_objects_dicts_mappings_and_none():
 def test_read_field_mapping_keys_named_like_mapping_methods():
     assert read_field(_ReadOnlyMapping({"items": [1, 2]}), "items") == [1, 2]
     assert read_field(OrderedDict(values=3), "values") == 3
+
+
+# ------------------------------------------------------------------------------------ review findings
+
+
+def test_a_response_the_caller_changes_after_the_call_does_not_change_the_event(stub, ai, ingest):
+    """The response is read before the call returns; only the event is built later."""
+    tracked, _ = _openai_pair(stub, ai)
+    response = tracked.chat.completions.create(model="gpt-4o", messages=MESSAGES, amplitude_user_id=USER)
+    returned = response.choices[0].message.content
+    response.choices[0].message.content = "post-processed by the app"
+    response.usage.completion_tokens = 999
+    (props,) = _sent(ai, ingest, 2)
+    assert props["$llm_message"]["text"] == returned
+    assert props["[Agent] Output Tokens"] != 999
+
+
+def test_with_streaming_response_asks_for_no_usage_the_caller_would_then_receive(stub, ai, ingest):
+    """with_streaming_response gives the caller the raw body: no usage-only chunk may be added to it."""
+    tracked, bare = _openai_pair(stub, ai)
+    with tracked.chat.completions.with_streaming_response.create(
+        model="gpt-4o", messages=MESSAGES, stream=True, amplitude_user_id=USER
+    ) as response:
+        got = [chunk for chunk in response.parse()]
+    want = list(bare.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True))
+    _same_chunks(got, want)
+    assert all(chunk.choices for chunk in got)  # no usage-only chunk (it has no choices)

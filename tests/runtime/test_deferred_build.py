@@ -398,3 +398,41 @@ def test_interleaved_calls_arrive_in_call_order(quiet_client, ingest):
     assert [e["insert_id"] for e in events] == sent
     times = [e["time"] for e in events]
     assert times == sorted(times)
+
+
+# ------------------------------------------------------------------------------------ review findings
+
+
+def test_flush_of_the_amplitude_client_waits_for_an_event_being_built(quiet_client, ingest):
+    """An event the dispatcher thread has taken off the queue and is still building must be in
+    amplitude-analytics' buffer when the app's own ``amplitude.flush()`` runs."""
+    ai = AmplitudeAI(amplitude=quiet_client)
+    entered, release = threading.Event(), threading.Event()
+    original = ai._builder.ai_message
+
+    def slow(*args, **kwargs):
+        entered.set()
+        release.wait(5)
+        return original(*args, **kwargs)
+
+    ai._builder.ai_message = slow
+    mid = _ai_message(ai)
+    assert entered.wait(5)  # the dispatcher thread is inside the build; the queue is empty
+    flusher = threading.Thread(target=quiet_client.flush)
+    flusher.start()
+    flusher.join(0.3)
+    assert flusher.is_alive()  # it waits for the build in progress ...
+    release.set()
+    flusher.join(5)
+    assert [e["insert_id"] for e in ingest.wait_for_events(1, timeout=5)] == [mid]  # ... and then sends it
+
+
+def test_groups_changed_after_the_call_do_not_change_the_event(quiet_client, ingest, held):
+    ai = AmplitudeAI(amplitude=quiet_client)
+    groups = {"company": "acme", "teams": ["a"]}
+    ai.track_user_message(USER, "Question", "session-1", groups=groups)
+    groups["company"] = "other"
+    groups["teams"].append("b")
+    ai.flush().result(10)
+    (event,) = ingest.wait_for_events(1)
+    assert event["groups"] == {"company": "acme", "teams": ["a"]}
