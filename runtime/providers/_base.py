@@ -496,12 +496,13 @@ _perf_counter = time.perf_counter
 class CallRecord:
     """One model call in flight. ``finish`` emits its event exactly once; it never raises.
 
-    On the caller's thread a record only reads what depends on the moment of the call: identity
-    and the active context (session, agent, trace, turn), timestamps, the last user input. The
-    request description, the response parsing and the events themselves are built by
-    :func:`_user_message_event` / :func:`_response_event`, which ``AmplitudeAI`` runs on its
-    dispatcher thread when it sends to Amplitude (right away for ``MockAmplitudeAI``, debug,
-    dry-run and ``validate=True``).
+    On the caller's thread a record reads what depends on the moment of the call: identity and
+    the active context (session, agent, trace, turn), timestamps, the last user input, and (in
+    ``run_sync`` / ``run_async``) the parsed response, since the caller may change the response
+    object afterwards. The request description, a finished stream's items and the events
+    themselves are handled by :func:`_user_message_event` / :func:`_response_event`, which
+    ``AmplitudeAI`` runs on its dispatcher thread when it sends to Amplitude (right away for
+    ``MockAmplitudeAI``, debug, dry-run and ``validate=True``).
     """
 
     __slots__ = (
