@@ -294,9 +294,7 @@ class AmplitudeAI:
         except Exception as exc:
             self._rejected(method, exc)
             return
-        build_event = functools.partial(build, self._builder, r, *args)
-        if not self._delivery.defer(method, build_event, r.user_id, r.device_id):
-            self._submit(method, r, build_event)  # built here (recorder, debug, dry-run, validate)
+        self._submit(method, r, functools.partial(build, self._builder, r, *args))
 
     def _rejected(self, method: str, exc: Exception) -> None:
         if isinstance(exc, ValidationError):

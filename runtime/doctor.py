@@ -125,16 +125,23 @@ def run_checks() -> list[dict[str, Any]]:
     return [_check(name, fn) for name, fn in CHECKS]
 
 
-def doctor_main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="amplitude-ai doctor", description="Check the environment and the event pipeline.")
+def _json_flag(prog: str, description: str, argv: list[str] | None) -> bool | int:
+    """``--json`` given (bool), or the exit code when argparse stopped (``--help``: 0, bad usage: 2)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--json", action="store_true", help="print a JSON object")
     try:
-        args = parser.parse_args(argv)
+        return bool(parser.parse_args(argv).json)
     except SystemExit as exc:
         return 2 if exc.code else 0
+
+
+def doctor_main(argv: list[str] | None = None) -> int:
+    as_json = _json_flag("amplitude-ai doctor", "Check the environment and the event pipeline.", argv)
+    if type(as_json) is int:
+        return as_json
     results = run_checks()
     healthy = all(r["ok"] for r in results)
-    if args.json:
+    if as_json:
         print(json.dumps({"ok": healthy, "checks": results}, indent=2))
     else:
         for r in results:
@@ -165,14 +172,11 @@ def status_data() -> dict[str, Any]:
 
 
 def status_main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="amplitude-ai status", description="SDK version, providers and configuration.")
-    parser.add_argument("--json", action="store_true", help="print a JSON object")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return 2 if exc.code else 0
+    as_json = _json_flag("amplitude-ai status", "SDK version, providers and configuration.", argv)
+    if type(as_json) is int:
+        return as_json
     data = status_data()
-    if args.json:
+    if as_json:
         print(json.dumps(data, indent=2))
         return 0
     print(f"amplitude-ai {data['version']} (Python {data['python']})")

@@ -476,12 +476,7 @@ def _drain_before(amplitude: Any, dispatcher: Dispatcher) -> None:
             continue
 
         def drained(*args: Any, _original: Callable = original, **kwargs: Any) -> Any:
-            queued = ref()
-            if queued is not None:  # even with an empty queue: an event may be being built
-                try:
-                    queued.drain(EXIT_FLUSH_TIMEOUT)
-                except Exception:
-                    pass
+            _drain_referent(ref)
             return _original(*args, **kwargs)
 
         try:
@@ -490,14 +485,20 @@ def _drain_before(amplitude: Any, dispatcher: Dispatcher) -> None:
             pass
 
 
+def _drain_referent(ref: "weakref.ref[Dispatcher]") -> None:
+    """Drain the dispatcher if it still exists — even with an empty queue, since an event may be
+    being built — and never raise (used by the wrapped flush/shutdown and at interpreter exit)."""
+    dispatcher = ref()
+    if dispatcher is not None:
+        try:
+            dispatcher.drain(EXIT_FLUSH_TIMEOUT)
+        except Exception:
+            pass
+
+
 def _exit_drain_ref(ref: "weakref.ref[Dispatcher]") -> Callable[[], None]:
     def drain_at_exit() -> None:
-        dispatcher = ref()
-        if dispatcher is not None:  # even with an empty queue: an event may be being built
-            try:
-                dispatcher.drain(EXIT_FLUSH_TIMEOUT)
-            except Exception:
-                pass
+        _drain_referent(ref)
 
     return drain_at_exit
 

@@ -981,8 +981,7 @@ class TrackedStream(_ProxyBase):
     def __iter__(self) -> Any:
         it = self._amp_iter
         if it is None:
-            it = iter(self._amp_stream)
-            object.__setattr__(self, "_amp_iter", it)
+            it = self._amp_sdk_iter()
         return _iterate(self, it, self._amp_record, self._amp_acc)
 
     def _amp_sdk_iter(self) -> Any:
@@ -1172,9 +1171,6 @@ def _class_has(cls: type, name: str) -> bool:
     return found
 
 
-_get = read_field
-
-
 def last_user_text(messages: Any, *, role_key: str = "role", user_role: str = "user") -> str | None:
     """Text of the last message if it is a user message; ``None`` otherwise.
 
@@ -1191,9 +1187,9 @@ def last_user_text(messages: Any, *, role_key: str = "role", user_role: str = "u
     last = messages[-1]
     if isinstance(last, str):
         return last
-    if _get(last, role_key) != user_role:
+    if read_field(last, role_key) != user_role:
         return None
-    return text_of(_get(last, "content"))
+    return text_of(read_field(last, "content"))
 
 
 def first_text_with_role(messages: Any, roles: tuple[str, ...] = ("system", "developer")) -> str | None:
@@ -1201,8 +1197,8 @@ def first_text_with_role(messages: Any, roles: tuple[str, ...] = ("system", "dev
     if not isinstance(messages, (list, tuple)):
         return None
     for msg in messages:
-        if _get(msg, "role") in roles:
-            return text_of(_get(msg, "content"))
+        if read_field(msg, "role") in roles:
+            return text_of(read_field(msg, "content"))
     return None
 
 

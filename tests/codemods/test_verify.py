@@ -8,10 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
-import pytest
 
 from amplitude_ai.codemods.verify import generate_verify_test, main
 

@@ -12,7 +12,6 @@ and ``read_field`` on the shapes parsers meet.
 from __future__ import annotations
 
 import gc
-import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from types import SimpleNamespace
@@ -31,7 +30,6 @@ from amplitude_ai.providers import openai as tracked_openai
 from amplitude_ai.providers._base import _ReadLater, read_field
 from amplitude_ai.providers.anthropic import Anthropic, AsyncAnthropic
 from tests.providers.conftest import make_openai
-from tests.support.ingest_server import IngestServer
 from tests.support.openai_stub import CHAT_TEXT, OpenAIStub
 from tests.support.provider_stubs_http import (
     AI_RESPONSE,
@@ -50,18 +48,6 @@ BATCH = 64  # the bound promised for items kept by reference (_base.READ_LATER_B
 
 
 # ------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture
-def ingest():
-    """The loopback ingestion server, polling its shutdown flag every 20 ms (fast teardown)."""
-    server = IngestServer()
-    server._thread = threading.Thread(target=server._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

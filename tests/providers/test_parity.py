@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from amplitude_ai import MockAmplitudeAI
 from amplitude_ai.providers.openai import AsyncOpenAI, OpenAI

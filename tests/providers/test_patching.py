@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import openai
-import pytest
 
 import amplitude_ai
 from amplitude_ai.providers.openai import OpenAI as TrackedOpenAI

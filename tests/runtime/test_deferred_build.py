@@ -25,25 +25,12 @@ from amplitude import Amplitude, Config
 from amplitude_ai import AIConfig, AmplitudeAI, MockAmplitudeAI
 from amplitude_ai.core import delivery
 from amplitude_ai.exceptions import ValidationError
-from tests.support.ingest_server import IngestServer
 
 USER = "user-0001"
 AI_RESPONSE = "[Agent] AI Response"
 USER_MESSAGE = "[Agent] User Message"
 TOOL_CALL = "[Agent] Tool Call"
 EMBEDDING = "[Agent] Embedding"
-
-
-@pytest.fixture
-def ingest():
-    """The loopback ingestion server, polling its shutdown flag every 20 ms (fast teardown)."""
-    server = IngestServer()
-    server._thread = threading.Thread(target=server._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

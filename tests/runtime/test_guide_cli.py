@@ -11,7 +11,6 @@ import re
 import tomllib
 from pathlib import Path
 
-import pytest
 
 import amplitude_ai
 from amplitude_ai import guide

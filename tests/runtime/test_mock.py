@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from amplitude_ai import AIConfig, AmplitudeAI, MockAmplitudeAI
+from amplitude_ai import AmplitudeAI, MockAmplitudeAI
 
 
 def test_spec_example(monkeypatch):
