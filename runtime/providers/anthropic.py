@@ -88,7 +88,7 @@ def _snapshot(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def _describe(kwargs: dict[str, Any], streaming: bool) -> LLMRequest:
     try:
-        return fmt.request(kwargs, is_streaming=streaming)
+        return fmt.request(kwargs, is_streaming=streaming, read_user_input=False)  # read at the call
     except Exception:
         return LLMRequest(model=kwargs.get("model"), is_streaming=streaming)
 

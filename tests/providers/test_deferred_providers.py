@@ -3,7 +3,8 @@
 The real SDKs (anthropic, openai) run on transport stubs; events go through the real
 amplitude-analytics client to the loopback ingestion server, so stream items kept by reference
 (``_ReadLater``) are read when the event is built, not while the caller iterates. Covered:
-long Anthropic streams (bounded buffer, right text and tokens), proxies dropped mid-stream
+long streams (a read_later accumulator keeps a bounded buffer; Anthropic's reads events as they
+come and keeps none of them; right text and tokens), proxies dropped mid-stream
 (recorded once, at once, without the cyclic collector), ``for`` loops over a temporary stream,
 OpenAI streams whose usage we asked for (what the caller gets equals the bare SDK without it),
 and ``read_field`` on the shapes parsers meet.
@@ -28,17 +29,20 @@ from amplitude_ai.core import delivery
 from amplitude_ai.providers import _base
 from amplitude_ai.providers import openai as tracked_openai
 from amplitude_ai.providers._base import _ReadLater, read_field
+from amplitude_ai.providers._anthropic_format import MessageStreamAccumulator
 from amplitude_ai.providers.anthropic import Anthropic, AsyncAnthropic
 from tests.providers.conftest import make_openai
 from tests.support.openai_stub import CHAT_TEXT, OpenAIStub
 from tests.support.provider_stubs_http import (
     AI_RESPONSE,
     CLAUDE,
+    MISTRAL,
     USER_MESSAGE,
     Reply,
     StubTransport,
     anthropic_stream_events,
     events_of,
+    mistral_stream_chunks,
 )
 
 USER = "user-0001"
@@ -102,10 +106,34 @@ def _check_long_stream_event(props):
 # ------------------------------------------------------------------------------------ long streams
 
 
+def _mistral(amplitude, *replies, async_=False):
+    import httpx
+
+    from amplitude_ai.providers.mistral import Mistral
+
+    stub = StubTransport(httpx, *replies)
+    return Mistral(
+        amplitude=amplitude, api_key="k", client=httpx.Client(transport=stub.transport()),
+        async_client=httpx.AsyncClient(transport=stub.transport()),
+    )
+
+
+def _long_mistral_reply():
+    return Reply.sse(mistral_stream_chunks(LONG_TEXTS), done=True)
+
+
+def _check_long_mistral_event(props):
+    assert props["$llm_message"]["text"] == "".join(LONG_TEXTS)
+    assert props["[Agent] Input Tokens"] == 15
+    assert props["[Agent] Output Tokens"] == 7
+    assert props["[Agent] Finish Reason"] == "stop"
+    assert props["[Agent] Is Streaming"] is True
+
+
 @pytest.mark.parametrize("how", ["for", "next"])
-def test_long_anthropic_stream_holds_at_most_one_batch_and_reports_text_and_tokens(ai, ingest, how):
-    client = _anthropic(ai, _long_stream_reply())
-    stream = _create(client)
+def test_long_read_later_stream_holds_at_most_one_batch_and_reports_text_and_tokens(ai, ingest, how):
+    client = _mistral(ai, _long_mistral_reply())
+    stream = client.chat.stream(model=MISTRAL, messages=MESSAGES, amplitude_user_id=USER)
     acc = _acc(stream)
     assert type(acc) is _ReadLater  # the accumulator under test, not a stand-in
     held, seen = [], 0
@@ -121,28 +149,62 @@ def test_long_anthropic_stream_holds_at_most_one_batch_and_reports_text_and_toke
                 break
             seen += 1
             held.append(len(acc.items))
-    assert seen == len(LONG_TEXTS) + 5
+    assert seen == len(LONG_TEXTS)
     assert max(held) <= BATCH, max(held)
     assert max(held) > 1  # items really are kept (by reference) for a later read
     (props,) = _sent(ai, ingest, 2)
-    _check_long_stream_event(props)
+    _check_long_mistral_event(props)
 
 
-async def test_long_async_anthropic_stream_holds_at_most_one_batch(ai, ingest):
-    client = _anthropic(ai, _long_stream_reply(), async_=True)
-    stream = await client.messages.create(
-        model=CLAUDE, max_tokens=64, messages=MESSAGES, stream=True, amplitude_user_id=USER
-    )
+async def test_long_async_read_later_stream_holds_at_most_one_batch(ai, ingest):
+    client = _mistral(ai, _long_mistral_reply())
+    stream = await client.chat.stream_async(model=MISTRAL, messages=MESSAGES, amplitude_user_id=USER)
     acc = _acc(stream)
     assert type(acc) is _ReadLater
     held = []
     async for _ in stream:
         held.append(len(acc.items))
-    assert len(held) == len(LONG_TEXTS) + 5
+    assert len(held) == len(LONG_TEXTS)
     assert max(held) <= BATCH, max(held)
     assert max(held) > 1
     (props,) = _sent(ai, ingest, 2)
+    _check_long_mistral_event(props)
+
+
+@pytest.mark.parametrize("how", ["for", "next"])
+def test_long_anthropic_stream_reads_events_as_they_come_and_keeps_none(ai, ingest, how):
+    """Anthropic events are read while the caller iterates: the queued event keeps counts and text,
+    not the SDK's event objects (which would otherwise live until the dispatcher thread ran)."""
+    client = _anthropic(ai, _long_stream_reply())
+    stream = _create(client)
+    acc = _acc(stream)
+    assert type(acc) is MessageStreamAccumulator
+    seen = []
+    if how == "for":
+        for event in stream:
+            seen.append(event)
+    else:
+        while True:
+            try:
+                seen.append(next(stream))
+            except StopIteration:
+                break
+    assert len(seen) == len(LONG_TEXTS) + 5
+    reachable = {id(x) for x in gc.get_referents(*gc.get_referents(acc)) if x is not None}
+    reachable |= {id(x) for x in gc.get_referents(acc)}
+    assert not any(id(event) in reachable for event in seen)
+    assert not any(isinstance(x, pydantic.BaseModel) for x in _walk(acc))
+    (props,) = _sent(ai, ingest, 2)
     _check_long_stream_event(props)
+
+
+def _walk(root, depth=4):
+    """Everything reachable from ``root`` through containers, ``depth`` levels down."""
+    out, frontier = [], [root]
+    for _ in range(depth):
+        frontier = [r for x in frontier for r in gc.get_referents(x) if not isinstance(r, type)]
+        out += frontier
+    return out
 
 
 def test_long_stream_through_the_sdk_stream_helper(ai, ingest):
@@ -511,3 +573,42 @@ def test_with_streaming_response_asks_for_no_usage_the_caller_would_then_receive
     want = list(bare.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True))
     _same_chunks(got, want)
     assert all(chunk.choices for chunk in got)  # no usage-only chunk (it has no choices)
+
+
+# ------------------------------------------------------------------------------------ fields_of
+
+
+def test_fields_of_reads_like_read_field_on_every_shape():
+    """``fields_of(x).get(name, d)`` == ``read_field(x, name, d)`` for the fields parsers read."""
+    loose_with_extras = _Loose(kind="chunk", service_tier="flex")
+    obj = SimpleNamespace(text="hi", n=0)
+    mapping = _ReadOnlyMapping({"role": "user"})
+    cases = [
+        (_Usage(input_tokens=7), ["input_tokens", "note", "missing"]),
+        (_Usage.model_construct(input_tokens=3), ["input_tokens", "missing"]),
+        (_Loose(), ["kind", "absent"]),
+        (loose_with_extras, ["kind", "service_tier", "absent"]),
+        (obj, ["text", "n", "absent"]),
+        ({"a": 1, "b": None}, ["a", "b", "z"]),
+        (mapping, ["role", "absent"]),
+        (OrderedDict(role="assistant"), ["role", "absent"]),
+        (None, ["anything"]),
+    ]
+    for value, names in cases:
+        view = _base.fields_of(value)
+        for name in names:
+            assert view.get(name, "dflt") == read_field(value, name, "dflt"), (value, name)
+
+
+def test_fields_of_is_the_dict_itself_for_dicts_and_plain_pydantic_models():
+    data = {"type": "x"}
+    assert _base.fields_of(data) is data
+    usage = _Usage(input_tokens=7)
+    assert _base.fields_of(usage) is usage.__dict__  # one C call per read
+    # a model holding extra fields is read through read_field (extras live outside __dict__)
+    assert _base.fields_of(_Loose(service_tier="flex")).get("service_tier") == "flex"
+    chunk = openai.types.chat.ChatCompletionChunk.model_validate(
+        {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o", "choices": [], "x_extra": 1}
+    )
+    assert _base.fields_of(chunk).get("x_extra") == 1
+    assert _base.fields_of(chunk).get("model") == "gpt-4o"
