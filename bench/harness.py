@@ -8,12 +8,29 @@ of its own, so that its request handling is not counted in the measured process'
         ...
         ingest.count()  # events received so far
 
+``StubServerProcess``: canned provider replies over real HTTP/1.1 keep-alive on 127.0.0.1, in a
+process of its own (its CPU is not the measured process's). Each reply is chosen by the first
+path segment, so an SDK pointed at ``f"{server.url}/anthropic-sse"`` gets that reply for
+whatever path and query it appends::
+
+    with StubServerProcess({"anthropic-sse": (200, "text/event-stream", body)}) as server:
+        client = anthropic.Anthropic(base_url=server.url + "/anthropic-sse", ...)
+        server.count()  # {"anthropic-sse": requests answered}
+
+A value can also be a list of ``(when, reply)`` where ``when`` maps dotted JSON paths of the
+request body to required values (the first match wins; ``{}`` always matches), for replies
+that depend on the request as the in-process stubs' do (OpenAI's ``include_usage``).
+
 ``total_cpu``: CPU of the whole process per call, work done after the call returns included.
+
+``hand_written_blocks``: the paragraphs of a results file written by hand after a run (they
+start with ``**Status`` or ``Target status``), so a run script that rewrites the file keeps them.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -49,6 +66,149 @@ class IngestProcess:
                 self._proc.kill()
 
     def __enter__(self) -> "IngestProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+HAND_WRITTEN = ("**Status", "Target status")
+
+
+def hand_written_blocks(path: str) -> list[str]:
+    """Blocks (up to a blank line) of ``path`` that start with one of ``HAND_WRITTEN``, each with
+    the list that follows it (blocks starting with ``- ``)."""
+    try:
+        with open(path) as fh:
+            blocks = fh.read().split("\n\n")
+    except OSError:
+        return []
+    kept: list[str] = []
+    taking = False
+    for block in blocks:
+        if block.lstrip().startswith(HAND_WRITTEN):
+            kept.append(block.strip("\n"))
+            taking = True
+        elif taking and block.startswith(("- ", "* ")):
+            kept[-1] += "\n\n" + block.strip("\n")
+        else:
+            taking = False
+    return kept
+
+
+# (status, content type, body); a key's value: one of these, or [(when, reply), ...]
+CannedReply = tuple[int, str, bytes]
+
+
+def _pick(choices: Any, raw: bytes) -> CannedReply:
+    if isinstance(choices, tuple):
+        return choices
+    try:
+        body = json.loads(raw) if raw else {}
+    except ValueError:
+        body = {}
+    for when, reply in choices:
+        ok = True
+        for path, want in when.items():
+            value: Any = body
+            for part in path.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            ok = ok and value == want
+        if ok:
+            return reply
+    return (599, "application/json", b'{"error": "no canned reply matches this request"}')
+
+
+def _serve_canned(replies: dict[str, Any], port_out: Any) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    counts = {key: 0 for key in replies}
+    connections = {key: 0 for key in replies}  # by the first request's key: few when pools reuse them
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: the SDKs' connection pools reuse connections
+        disable_nagle_algorithm = True  # no Nagle / delayed-ACK stall per response
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _body(self) -> bytes:
+            if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
+                parts = []
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    if size == 0:
+                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                            pass
+                        return b"".join(parts)
+                    parts.append(self.rfile.read(size))
+                    self.rfile.readline()
+            length = int(self.headers.get("content-length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _answer(self) -> None:
+            raw = self._body()
+            key = self.path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
+            if key == "count" and "count" not in replies:
+                with lock:
+                    status, ctype, body = 200, "application/json", json.dumps({**counts, "connections": connections}).encode()
+            elif key in replies:
+                status, ctype, body = _pick(replies[key], raw)
+                with lock:
+                    counts[key] += 1
+                    if not getattr(self, "_counted", False):  # this connection's first request
+                        self._counted = True
+                        connections[key] += 1
+            else:
+                status, ctype, body = 404, "application/json", b'{"error": "no canned reply for this path"}'
+            self.send_response(status)
+            self.send_header("content-type", ctype)
+            self.send_header("content-length", str(len(body)))  # SSE too: the whole pre-rendered stream
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer  # noqa: N815
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 64
+
+    httpd = Server(("127.0.0.1", 0), Handler)
+    port_out.send(httpd.server_address[1])
+    port_out.close()
+    httpd.serve_forever()
+
+
+class StubServerProcess:
+    """Canned replies over loopback HTTP/1.1 keep-alive, served from another process (see above)."""
+
+    def __init__(self, replies: dict[str, Any]) -> None:
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        receive, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_serve_canned, args=(replies, send), daemon=True)
+        self._proc.start()
+        send.close()
+        if not receive.poll(20):
+            self.stop()
+            raise RuntimeError("stub server did not start")
+        self.url = f"http://127.0.0.1:{receive.recv()}"
+
+    def count(self) -> dict[str, int]:
+        """Requests answered so far per reply key, and ``connections``: per key, the TCP
+        connections whose first request it was (1 when the SDK's pool reuses its connection)."""
+        with urllib.request.urlopen(self.url + "/count", timeout=10) as response:
+            return json.loads(response.read())
+
+    def stop(self) -> None:
+        if self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join(5)
+            if self._proc.is_alive():
+                self._proc.kill()
+
+    def __enter__(self) -> "StubServerProcess":
         return self
 
     def __exit__(self, *exc: object) -> None:

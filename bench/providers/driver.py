@@ -3,10 +3,13 @@
 For each mode (non-streaming, streaming) it times N calls of the bare ``openai.OpenAI`` and N calls
 of ``amplitude_ai.OpenAI`` — whichever ``amplitude_ai`` this interpreter has — against the same
 in-process stub (``MockTransport``), interleaved in blocks so machine noise hits both alike.
+With ``--transport loopback`` the clients use their default HTTP client instead, pointed
+(``base_url``) at the same stub's replies served over HTTP/1.1 keep-alive by another process
+(``bench/harness.py:StubServerProcess``), so the SDK's own HTTP stack is part of its call time.
 Events go through a real ``amplitude.Amplitude`` client to a loopback ingestion server.
 Only public API is used, so the same script drives the published peer package.
 
-    python bench/providers/driver.py --calls 2000
+    python bench/providers/driver.py --calls 2000 [--transport inprocess|loopback]
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, REPO)
 
 sys.path.insert(0, os.path.join(REPO, "bench"))
-from harness import IngestProcess, total_cpu  # noqa: E402
+from harness import IngestProcess, StubServerProcess, total_cpu  # noqa: E402
 from tests.support.openai_stub import OpenAIStub  # noqa: E402
 
 MESSAGES = [
@@ -50,12 +53,35 @@ def mock_sink():
     return amplitude_ai.MockAmplitudeAI()
 
 
-def build(stub, wrapped: bool, amp):
+def loopback_replies(stub) -> dict:
+    """The stub's chat-completions replies, rendered once, for ``StubServerProcess``: like the
+    in-process stub, a stream carries usage only when the request asks for it."""
+    import httpx
+
+    def render(body):
+        response = stub.handle(httpx.Request("POST", "http://stub.local/v1/chat/completions", json=body), httpx)
+        return (response.status_code, response.headers["content-type"], response.content)
+
+    request = {"model": "gpt-4o", "messages": MESSAGES}
+    return {
+        "openai-json": render(request),
+        "openai-sse": [
+            ({"stream_options.include_usage": True},
+             render({**request, "stream": True, "stream_options": {"include_usage": True}})),
+            ({}, render({**request, "stream": True})),
+        ],
+    }
+
+
+def build(stub, wrapped: bool, amp, stream: bool = False, loopback: str | None = None):
     import openai
 
-    httpx = _httpx()
-    kwargs = dict(api_key="sk-bench", base_url="http://stub.local/v1", max_retries=0,
-                  http_client=httpx.Client(transport=stub.transport(httpx)))
+    if loopback:  # the SDK's default HTTP client, pooled connections to the loopback server
+        kwargs = dict(api_key="sk-bench", base_url=f"{loopback}/openai-{'sse' if stream else 'json'}/v1", max_retries=0)
+    else:
+        httpx = _httpx()
+        kwargs = dict(api_key="sk-bench", base_url="http://stub.local/v1", max_retries=0,
+                      http_client=httpx.Client(transport=stub.transport(httpx)))
     if not wrapped:
         return openai.OpenAI(**kwargs)
     import amplitude_ai
@@ -76,7 +102,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=2000)
     ap.add_argument("--block", type=int, default=50)
+    ap.add_argument("--transport", choices=("inprocess", "loopback"), default="inprocess",
+                    help="in-process MockTransport, or a loopback HTTP server in another process")
     args = ap.parse_args()
+    stub = OpenAIStub()
+    server = None
+    if args.transport == "loopback":  # started first: forked before this process has any threads
+        server = StubServerProcess(loopback_replies(stub))
+    loopback = server.url if server else None
 
     import logging
 
@@ -86,8 +119,7 @@ def main() -> None:
 
     ingest = IngestProcess()  # its own process: not counted in this process's CPU
     amp = Amplitude("bench-key", Config(server_url=ingest.url, flush_interval_millis=200, flush_queue_size=500))
-    stub = OpenAIStub()
-    out = {"python": sys.executable}
+    out = {"python": sys.executable, "transport": args.transport}
     import amplitude_ai
     import openai
 
@@ -95,10 +127,10 @@ def main() -> None:
     out["openai"] = openai.__version__
     for stream in (False, True):
         clients = {
-            "bare": build(stub, False, amp),
-            "wrapped": build(stub, True, amp),
+            "bare": build(stub, False, amp, stream, loopback),
+            "wrapped": build(stub, True, amp, stream, loopback),
             # the same wrapper with MockAmplitudeAI: events built, not handed to amplitude-analytics
-            "wrapped_mock": build(stub, True, mock_sink()),
+            "wrapped_mock": build(stub, True, mock_sink(), stream, loopback),
         }
         times = {name: [] for name in clients}
         cpu = {name: [] for name in clients}  # this thread's CPU time: immune to other processes' load
@@ -152,6 +184,9 @@ def main() -> None:
     time.sleep(0.5)  # the last batch in flight
     out["events_received"] = ingest.count()
     ingest.stop()
+    if server is not None:
+        out["stub_requests"] = server.count()  # requests the loopback server answered
+        server.stop()
     print(json.dumps(out))
 
 

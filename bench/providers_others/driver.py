@@ -4,13 +4,17 @@ the peer's) and prints JSON.
 For each provider and mode (non-streaming, streaming) it times N calls through the bare SDK
 client and N through ``amplitude_ai.<Provider>`` — whichever ``amplitude_ai`` this interpreter
 has — against the same stub, interleaved in blocks so machine noise hits both alike. The
-HTTP-based SDKs use an in-process ``MockTransport``; Bedrock uses the loopback event-stream
-server (so its figures include a real local HTTP round trip). Events go through a real
+HTTP-based SDKs use an in-process ``MockTransport`` (``--transport inprocess``, the default) or,
+with ``--transport loopback``, their default HTTP client pointed (``base_url``) at the same canned
+replies served over HTTP/1.1 keep-alive by another process (``bench/harness.py:StubServerProcess``),
+so the SDK's own connection pool, socket I/O and HTTP parsing are part of its call time. Bedrock
+always uses the loopback event-stream server (so its figures include a real local HTTP round trip). Events go through a real
 ``amplitude.Amplitude`` client to a loopback ingestion server. Only public API is used, so the
 same script drives the published peer package; a provider the peer cannot build is reported
 as ``unsupported``.
 
     python bench/providers_others/driver.py --calls 1000 [--providers anthropic,mistral,gemini,bedrock]
+        [--transport inprocess|loopback]
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ sys.path.insert(0, REPO)
 from tests.support import provider_stubs_bedrock as bed  # noqa: E402
 from tests.support import provider_stubs_http as web  # noqa: E402
 sys.path.insert(0, os.path.join(REPO, "bench"))
-from harness import IngestProcess, total_cpu  # noqa: E402
+from harness import IngestProcess, StubServerProcess, total_cpu  # noqa: E402
 
 
 def _major(module) -> int:
@@ -37,19 +41,39 @@ def _major(module) -> int:
 
 # --------------------------------------------------------------------------- per provider
 
+# set by main() with --transport loopback: the stub server's URL (None: in-process MockTransport)
+LOOPBACK_URL: str | None = None
+
+
+def loopback_base(provider: str, stream: bool) -> str:
+    return f"{LOOPBACK_URL}/{provider}-{'sse' if stream else 'json'}"
+
+
+def canned_replies() -> dict[str, dict[bool, web.Reply]]:
+    """The replies of the HTTP SDKs, by provider and streaming flag (both transports serve these)."""
+    return {
+        "anthropic": {
+            False: web.Reply.json(web.anthropic_message()),
+            True: web.Reply.sse(web.anthropic_stream_events(), named=True),
+        },
+        "mistral": {False: web.Reply.json(web.mistral_response()), True: web.Reply.sse(web.mistral_stream_chunks(), done=True)},
+        "gemini": {False: web.Reply.json(web.gemini_response()), True: web.Reply.sse(web.gemini_stream_chunks())},
+    }
+
+
 
 def anthropic_setup(amp):
     import anthropic
 
     httpx = __import__("httpx2" if _major(anthropic) >= 2 else "httpx")
-    replies = {
-        False: web.Reply.json(web.anthropic_message()),
-        True: web.Reply.sse(web.anthropic_stream_events(), named=True),
-    }
+    replies = canned_replies()["anthropic"]
 
     def make(wrapped, stream):
-        stub = web.StubTransport(httpx, replies[stream], repeat=True)
-        kwargs = dict(api_key="k", http_client=httpx.Client(transport=stub.transport()), max_retries=0)
+        if LOOPBACK_URL:
+            kwargs = dict(api_key="k", base_url=loopback_base("anthropic", stream), max_retries=0)
+        else:
+            stub = web.StubTransport(httpx, replies[stream], repeat=True)
+            kwargs = dict(api_key="k", http_client=httpx.Client(transport=stub.transport()), max_retries=0)
         if wrapped:
             import amplitude_ai
 
@@ -77,11 +101,14 @@ def mistral_setup(amp):
         from mistralai import Mistral as Vendor
     import importlib.metadata
 
-    replies = {False: web.Reply.json(web.mistral_response()), True: web.Reply.sse(web.mistral_stream_chunks(), done=True)}
+    replies = canned_replies()["mistral"]
 
     def make(wrapped, stream):
-        stub = web.StubTransport(httpx, replies[stream], repeat=True)
-        kwargs = dict(api_key="k", client=httpx.Client(transport=stub.transport()))
+        if LOOPBACK_URL:
+            kwargs = dict(api_key="k", server_url=loopback_base("mistral", stream))
+        else:
+            stub = web.StubTransport(httpx, replies[stream], repeat=True)
+            kwargs = dict(api_key="k", client=httpx.Client(transport=stub.transport()))
         if wrapped:
             import amplitude_ai
 
@@ -105,11 +132,14 @@ def gemini_setup(amp):
     from google import genai
     from google.genai import types
 
-    replies = {False: web.Reply.json(web.gemini_response()), True: web.Reply.sse(web.gemini_stream_chunks())}
+    replies = canned_replies()["gemini"]
 
     def make(wrapped, stream):
-        stub = web.StubTransport(httpx, replies[stream], repeat=True)
-        options = types.HttpOptions(httpx_client=httpx.Client(transport=stub.transport()))
+        if LOOPBACK_URL:
+            options = types.HttpOptions(base_url=loopback_base("gemini", stream))
+        else:
+            stub = web.StubTransport(httpx, replies[stream], repeat=True)
+            options = types.HttpOptions(httpx_client=httpx.Client(transport=stub.transport()))
         if wrapped:
             import amplitude_ai
 
@@ -237,7 +267,21 @@ def main() -> None:
     ap.add_argument("--block", type=int, default=50)
     ap.add_argument("--warmup", type=int, default=50)
     ap.add_argument("--providers", default="anthropic,mistral,gemini,bedrock")
+    ap.add_argument("--transport", choices=("inprocess", "loopback"), default="inprocess",
+                    help="HTTP SDKs: in-process MockTransport, or a loopback HTTP server in another process")
     args = ap.parse_args()
+
+    global LOOPBACK_URL
+    stubs = None
+    wanted = args.providers.split(",")
+    if args.transport == "loopback" and set(wanted) & set(canned_replies()):  # Bedrock has its own server
+        # started first: forked before this process has any threads
+        stubs = StubServerProcess({
+            f"{provider}-{'sse' if stream else 'json'}": (reply.status, reply.content_type, reply.body)
+            for provider, by_mode in canned_replies().items()
+            for stream, reply in by_mode.items()
+        })
+        LOOPBACK_URL = stubs.url
 
     import logging
 
@@ -249,8 +293,8 @@ def main() -> None:
     amp = Amplitude("bench-key", Config(server_url=ingest.url, flush_interval_millis=200, flush_queue_size=500))
     import amplitude_ai
 
-    out: dict = {"python": sys.executable, "amplitude_ai": os.path.dirname(amplitude_ai.__file__)}
-    for name in args.providers.split(","):
+    out: dict = {"python": sys.executable, "amplitude_ai": os.path.dirname(amplitude_ai.__file__), "transport": args.transport}
+    for name in wanted:
         entry: dict = {}
         try:
             make, call, version = SETUPS[name](amp)
@@ -271,6 +315,9 @@ def main() -> None:
     ingest.stop()
     if _bedrock_server is not None:
         _bedrock_server.stop()
+    if stubs is not None:
+        out["stub_requests"] = stubs.count()  # requests the loopback server answered, per reply
+        stubs.stop()
     print(json.dumps(out))
 
 
