@@ -74,8 +74,8 @@ def _parser(streaming: bool, mode: str | None) -> Any:
 
 def _snapshot(kwargs: dict[str, Any]) -> dict[str, Any]:
     """The kwargs as they are at the call, for describing the request later: the lists an agent
-    loop may change right after the call (``tools``, ``system`` blocks) are copied, and so is
-    each dict in them (a tool renamed, a prompt block rewritten in place). Deeper parts (a
+    loop may change right after the call (``tools``, ``system`` blocks) and ``extra_body`` are
+    copied, and so is each dict in the lists (a tool renamed, a prompt block rewritten in place). Deeper parts (a
     tool's input schema) are shared: copying them would cost the caller more than the rest of
     the call's tracking together."""
     snapshot = dict(kwargs)
@@ -83,6 +83,9 @@ def _snapshot(kwargs: dict[str, Any]) -> dict[str, Any]:
         value = snapshot.get(key)
         if type(value) is list:
             snapshot[key] = [dict(item) if type(item) is dict else item for item in value]
+    extra = snapshot.get("extra_body")
+    if type(extra) is dict:  # sampling parameters may come this way (see _anthropic_format.request)
+        snapshot["extra_body"] = dict(extra)
     return snapshot
 
 

@@ -330,6 +330,21 @@ def test_anthropic_tool_definition_changed_in_place_after_the_call_does_not_chan
     assert props["[Agent] System Prompt"] == "You are terse."
 
 
+def test_anthropic_sampling_in_extra_body_changed_after_the_call_does_not_change_the_event(ai, ingest):
+    from tests.support.provider_stubs_http import anthropic_message
+
+    client = _anthropic(ai, Reply.json(anthropic_message()))
+    extra_body = {"temperature": 0.2, "top_p": 0.9}
+    client.messages.create(
+        model=CLAUDE, max_tokens=64, messages=MESSAGES, extra_body=extra_body, amplitude_user_id=USER
+    )
+    extra_body["temperature"] = 1.0
+    del extra_body["top_p"]
+    (props,) = _sent(ai, ingest, 2)
+    assert props["[Agent] Temperature"] == 0.2
+    assert props["[Agent] Top P"] == 0.9
+
+
 def test_anthropic_last_user_input_is_read_at_the_call(ai, ingest):
     from tests.support.provider_stubs_http import anthropic_message
 
