@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["runtime", "providers", "providers-others", "scan", "accuracy", "transforms", "mcp", "verify"]
+ORDER = ["runtime", "providers", "providers-others", "instructions", "providers-loopback", "providers-others-loopback", "scan", "accuracy", "transforms", "mcp", "verify"]
 
 
 def _demote(text: str) -> str:
