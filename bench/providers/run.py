@@ -55,6 +55,15 @@ def summarize(runs: list[dict], mode: str) -> dict:
     }
 
 
+def table_rows(results: dict[str, list[dict]], modes: tuple, cells) -> list[str]:
+    """One markdown row per mode and implementation: ``| mode | impl | cells(summary) |``."""
+    return [
+        f"| {label} | {name} | {cells(summarize(runs, mode))} |"
+        for mode, label in modes
+        for name, runs in results.items()
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=2000)
@@ -110,14 +119,10 @@ def main() -> None:
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     modes = (("nonstream", "non-streaming"), ("stream", "streaming (7 chunks)"))
-    for mode, label in modes:
-        for name in impls:
-            s = summarize(results[name], mode)
-            lines.append(
-                f"| {label} | {name} | {s['bare_median_us']:.0f} | {s['wrapped_median_us']:.0f} | "
-                f"{s['overhead_us']:.0f} | {s['overhead_pct']:.1f}% | {s['mock_overhead_us']:.0f} | "
-                f"{s['mock_overhead_pct']:.1f}% |"
-            )
+    lines += table_rows(results, modes, lambda s: (
+        f"{s['bare_median_us']:.0f} | {s['wrapped_median_us']:.0f} | {s['overhead_us']:.0f} | "
+        f"{s['overhead_pct']:.1f}% | {s['mock_overhead_us']:.0f} | {s['mock_overhead_pct']:.1f}%"
+    ))
     lines += [
         "",
         "CPU time of the calling thread (`time.thread_time_ns`; not disturbed by other processes; "
@@ -126,13 +131,10 @@ def main() -> None:
         "| mode | implementation | bare SDK CPU µs/call | overhead CPU µs | % of SDK call | overhead CPU µs, MockAmplitudeAI | % |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
-    for mode, label in modes:
-        for name in impls:
-            s = summarize(results[name], mode)
-            lines.append(
-                f"| {label} | {name} | {s['cpu_bare_us']:.0f} | {s['cpu_overhead_us']:.0f} | {s['cpu_overhead_pct']:.1f}% | "
-                f"{s['cpu_mock_overhead_us']:.0f} | {s['cpu_mock_overhead_pct']:.1f}% |"
-            )
+    lines += table_rows(results, modes, lambda s: (
+        f"{s['cpu_bare_us']:.0f} | {s['cpu_overhead_us']:.0f} | {s['cpu_overhead_pct']:.1f}% | "
+        f"{s['cpu_mock_overhead_us']:.0f} | {s['cpu_mock_overhead_pct']:.1f}%"
+    ))
     lines += [
         "",
         "Total CPU of the process per call (every thread: work done after the call returns, such as",
@@ -143,13 +145,9 @@ def main() -> None:
         "| mode | implementation | bare SDK µs/call | overhead µs | % of SDK call |",
         "|---|---|---:|---:|---:|",
     ]
-    for mode, label in modes:
-        for name in impls:
-            s = summarize(results[name], mode)
-            lines.append(
-                f"| {label} | {name} | {s['process_cpu_bare_us']:.0f} | {s['process_cpu_overhead_us']:.0f} | "
-                f"{s['process_cpu_overhead_pct']:.1f}% |"
-            )
+    lines += table_rows(results, modes, lambda s: (
+        f"{s['process_cpu_bare_us']:.0f} | {s['process_cpu_overhead_us']:.0f} | {s['process_cpu_overhead_pct']:.1f}%"
+    ))
     for block in hand_written_blocks(results_path):
         lines += ["", block]
     events = ", ".join(str(r.get("events_received")) for runs in results.values() for r in runs)

@@ -111,10 +111,10 @@ _USAGE_COUNTS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "ca
 class MessageStreamAccumulator(StreamAccumulator):
     """Folds raw ``RawMessageStreamEvent`` s (objects or dicts) into an ``LLMResult``."""
 
-    # Read as the events come (not read_later): through fields_of a whole stream costs a few
-    # µs, and the events can then be freed with the stream instead of being kept alive, by the
-    # queued event, until the dispatcher thread reads them (which costs the host app more in
-    # garbage collection than reading them now).
+    # Read as the events come (not read_later): through fields_of a short stream costs a few µs,
+    # and the events are freed with the stream instead of being kept alive by the queued event
+    # until the dispatcher thread reads them; on long streams that cost the host app more in
+    # garbage collection than reading them here (bench: 50 deltas, ~150 vs ~115 µs per call).
 
     def __init__(self) -> None:
         self.model: str | None = None

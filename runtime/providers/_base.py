@@ -1184,13 +1184,13 @@ def fields_of(obj: Any) -> Any:
     cls = type(obj)
     if cls is dict:
         return obj
+    if obj is None:
+        return _NO_FIELDS
     in_dict = _fields_in_dict.get(cls)
     if in_dict is None:
         in_dict = _fields_in_dict[cls] = _keeps_fields_in_dict(cls)
     if in_dict and not getattr(obj, "__pydantic_extra__", True):  # None or {}: nothing outside __dict__
         return obj.__dict__
-    if obj is None:
-        return _NO_FIELDS
     return _FieldReader(obj)
 
 

@@ -75,9 +75,9 @@ def _parser(streaming: bool, mode: str | None) -> Any:
 def _snapshot(kwargs: dict[str, Any]) -> dict[str, Any]:
     """The kwargs as they are at the call, for describing the request later: the lists an agent
     loop may change right after the call (``tools``, ``system`` blocks) and ``extra_body`` are
-    copied, and so is each dict in the lists (a tool renamed, a prompt block rewritten in place). Deeper parts (a
-    tool's input schema) are shared: copying them would cost the caller more than the rest of
-    the call's tracking together."""
+    copied, and so is each dict in those lists (a tool renamed, a prompt block rewritten in
+    place). Deeper parts (a tool's input schema) are shared: copying them would cost the caller
+    more than the rest of the call's tracking together."""
     snapshot = dict(kwargs)
     for key in ("tools", "system"):
         value = snapshot.get(key)

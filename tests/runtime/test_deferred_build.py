@@ -82,14 +82,7 @@ def _ai_message(ai, content="Answer", **kw):
 def test_real_client_builds_off_the_callers_thread(amplitude_client, ingest, monkeypatch):
     """The premise of every other test here: with a real client the build is not done by the caller."""
     ai = AmplitudeAI(amplitude=amplitude_client)
-    built_on: list[threading.Thread] = []
-    original = ai._builder.ai_message
-
-    def spy(*args, **kwargs):
-        built_on.append(threading.current_thread())
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(ai._builder, "ai_message", spy)
+    built_on = _spy_builds(monkeypatch, ai)
     mid = _ai_message(ai)
     ingest.wait_for_events(1)
     assert [e["insert_id"] for e in ingest.events] == [mid]
